@@ -1,0 +1,34 @@
+# Two commands on a fresh machine (Debian/Ubuntu with Python 3.11, pip and apt):
+#   make demo   installs everything, then analyses the bundled sample corpus
+#   make test   installs everything if needed, then runs the whole test suite
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SAMPLE := $(shell cat tests/fixtures/corpus/sample.txt 2>/dev/null | sed 's|^|tests/fixtures/corpus/|')
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install demo test serve clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# CPU torch first: anything that depends on torch must find it already satisfied,
+	# or pip pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	@mkdir -p demo
+	$(VENV)/bin/crosswire analyze $(SAMPLE) --db demo/crosswire.db --out demo/report.json
+	@echo "Briefing JSON: demo/report.json"
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf demo test-artifacts .pytest_cache

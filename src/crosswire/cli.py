@@ -1,0 +1,159 @@
+"""The ``crosswire`` command: thin commands over the library API.
+
+Exit codes (also in the README):
+  0  every input was processed
+  1  some inputs were skipped (each is listed with its reason; the rest was processed)
+  2  usage error (bad option, missing argument, unreadable config)
+  3  fatal error (the store or the output file cannot be written)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import api
+from .config import Config
+from .engine import local
+from .errors import ConfigError, CrosswireError
+from .ingest import Fetcher
+from .ingest.watch import watch as watch_feeds
+from .progress import progress_bars
+from .records import Skipped
+from .store import Store
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Cross-check every source of a news story.")
+err = Console(stderr=True)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (default: crosswire.db).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file.")]
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders or URLs (txt, html, json, "
+                                                  "jsonl, rss/atom, warc, warc.gz).")]
+
+
+def _config(config_file: Path | None, db: Path | None, quiet: bool, **flags: object) -> Config:
+    try:
+        return Config.load(config_file, db=db, quiet=quiet or None, **flags)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
+def _report_skipped(skipped: list[Skipped], quiet: bool) -> int:
+    if not skipped:
+        return EXIT_OK
+    if not quiet:
+        table = Table(title=f"{len(skipped)} input(s) skipped", title_justify="left")
+        table.add_column("source", overflow="fold")
+        table.add_column("stage")
+        table.add_column("reason", overflow="fold")
+        for item in skipped:
+            table.add_row(item.source, item.stage, item.reason)
+        err.print(table)
+    return EXIT_SKIPPED
+
+
+def _fatal(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(EXIT_FATAL)
+
+
+@app.command()
+def ingest(inputs: Inputs, db: DbOption = None, quiet: QuietOption = False,
+           config_file: ConfigOption = None) -> None:
+    """Read, clean and store articles (no analysis)."""
+    config = _config(config_file, db, quiet)
+    try:
+        with progress_bars(config.quiet) as reporter:
+            result = api.ingest(inputs, config, reporter=reporter)
+    except CrosswireError as exc:
+        raise _fatal(exc) from exc
+    if not config.quiet:
+        err.print(f"{len(result.article_ids)} article(s) read, {result.new_articles} new, "
+                  f"stored in {config.db}")
+    raise typer.Exit(_report_skipped(result.skipped, config.quiet))
+
+
+@app.command()
+def analyze(inputs: Inputs,
+            out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the briefing JSON here (default: stdout).")] = None,
+            db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None,
+            workers: Annotated[int | None, typer.Option(help="Worker processes for parsing.")] = None,
+            engine: Annotated[str | None, typer.Option(help="local or spark.")] = None,
+            master: Annotated[str | None, typer.Option(help="Spark master, e.g. local[2] or spark://host:7077.")] = None) -> None:
+    """The main job: ingest, understand and cross-check INPUTS; write the briefing JSON."""
+    config = _config(config_file, db, quiet, engine__workers=workers, engine__engine=engine,
+                     engine__spark_master=master)
+    if config.engine.engine not in ("local", "spark"):
+        err.print(f"[red]error:[/red] unknown engine {config.engine.engine!r}: use local or spark")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with progress_bars(config.quiet) as reporter:
+            document = api.analyze(inputs, config, reporter=reporter)
+        payload = json.dumps(document, ensure_ascii=False, indent=2)
+        if out is None:
+            sys.stdout.write(payload + "\n")
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text(payload, encoding="utf-8")
+            tmp.replace(out)  # never leave a half-written briefing behind
+    except (CrosswireError, OSError) as exc:
+        raise _fatal(exc) from exc
+    if not config.quiet:
+        stories = document["stories"]
+        err.print(f"[green]{len(document['articles'])} article(s)[/green] in "
+                  f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+                  + (f"; briefing written to [bold]{out}[/bold]" if out else ""))
+    skipped = [Skipped(s["source"], s["stage"], s["reason"]) for s in document["skipped"]]
+    raise typer.Exit(_report_skipped(skipped, config.quiet))
+
+
+@app.command()
+def watch(feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs.")],
+          interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 300.0,
+          rounds: Annotated[int | None, typer.Option(help="Stop after this many polls (default: run until interrupted).")] = None,
+          db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None) -> None:
+    """Poll feeds and ingest new items as they appear (polite: robots.txt, rate limit,
+    conditional GET)."""
+    config = _config(config_file, db, quiet)
+    skipped: list[Skipped] = []
+
+    with Store(config.db) as store, Fetcher(config.fetch, config.ingest.max_bytes) as fetcher:
+        def handle(items: list) -> None:
+            result = local.ingest_items(items, config, store)
+            skipped.extend(result.skipped)
+            if not config.quiet:
+                err.print(f"{result.new_articles} new article(s); {len(result.skipped)} skipped")
+
+        try:
+            watch_feeds(feeds, config, store, fetcher, handle, interval_s=interval, rounds=rounds)
+        except KeyboardInterrupt:
+            err.print("stopped")
+    raise typer.Exit(_report_skipped(skipped, config.quiet))
+
+
+@app.command()
+def skipped(db: DbOption = None, config_file: ConfigOption = None) -> None:
+    """List every input the store has skipped, with its reason."""
+    config = _config(config_file, db, False)
+    with Store(config.db) as store:
+        items = store.skipped()
+    if not items:
+        err.print("nothing skipped")
+        raise typer.Exit(EXIT_OK)
+    raise typer.Exit(_report_skipped(items, False))
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()

@@ -1,0 +1,1 @@
+"""Engines running the same stages: local (this machine) and spark (a cluster)."""

@@ -1,0 +1,126 @@
+"""The local engine: the whole pipeline, built in one place, on one machine.
+
+    inputs --ingest--> RawDocument --clean--> Article --nlp--> ParsedArticle --stories--> Story
+
+Every stage's output is written to the store as soon as it exists, so an interrupted run
+resumes where it stopped and a re-run on the same input does no work: inputs already read
+are recognised by their source and content hash, parses by article id and extractor version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..clean import Cleaner
+from ..config import Config
+from ..ingest import Fetcher, read_paths
+from ..nlp import NlpPipeline
+from ..progress import SILENT, Reporter
+from ..records import ParsedArticle, RawDocument, Skipped, Story
+from ..store import Store
+from .stories import build_stories
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What one run touched: the articles of its inputs (new or already stored)."""
+
+    article_ids: list[str] = field(default_factory=list)
+    new_articles: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+
+    def add_article(self, article_id: str) -> None:
+        if article_id not in self.article_ids:
+            self.article_ids.append(article_id)
+
+
+def ingest(inputs: Iterable[str], config: Config, store: Store, reporter: Reporter = SILENT,
+           fetcher: Fetcher | None = None, result: RunResult | None = None) -> RunResult:
+    """Read, clean and store every input. Returns the run's article ids and skipped items."""
+    return ingest_items(read_paths(inputs, config, fetcher), config, store, reporter, result)
+
+
+def ingest_items(items: Iterable[RawDocument | Skipped], config: Config, store: Store,
+                 reporter: Reporter = SILENT, result: RunResult | None = None) -> RunResult:
+    """Clean and store items already read (by a reader or a feed watcher)."""
+    result = result or RunResult()
+    cleaner = Cleaner(config.clean)
+    task = reporter.stage("Reading and cleaning", None)
+    batch: list[RawDocument] = []
+
+    def flush() -> None:
+        for doc, item in zip(batch, cleaner.clean_batch(batch)):
+            if isinstance(item, Skipped):
+                store.add_raw(doc)  # keep the raw input even when it has no article
+                _skip(store, result, item)
+            else:
+                if store.add_article(doc, item):
+                    result.new_articles += 1
+                store.clear_skipped(doc.source)
+                result.add_article(item.id)
+            reporter.advance(task)
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, Skipped):
+            _skip(store, result, item)
+            reporter.advance(task)
+            continue
+        if store.has_source(item.source):
+            known = store.article_ids_for_sources([item.source])
+            if known:  # read before: nothing to do, but it belongs to this run's report
+                for article_id in known:
+                    result.add_article(article_id)
+                reporter.advance(task)
+                continue
+        batch.append(item)
+        if len(batch) >= 64:
+            flush()
+    if batch:
+        flush()
+    reporter.done(task)
+    return result
+
+
+def _skip(store: Store, result: RunResult, item: Skipped) -> None:
+    store.add_skipped(item)
+    result.skipped.append(item)
+
+
+def parse(article_ids: list[str], config: Config, store: Store, reporter: Reporter = SILENT,
+          result: RunResult | None = None) -> dict[str, ParsedArticle]:
+    """ParsedArticles for the ids, parsing only those without a current stored parse."""
+    nlp = NlpPipeline(config.nlp)
+    parsed = store.parsed(article_ids, nlp.version)
+    todo = [a for a in store.articles([i for i in article_ids if i not in parsed])]
+    task = reporter.stage("Understanding articles", len(todo))
+    pending: list[ParsedArticle] = []
+    for item in nlp.pipe(todo):
+        if isinstance(item, Skipped):
+            store.add_skipped(item)
+            if result is not None:
+                result.skipped.append(item)
+        else:
+            parsed[item.id] = item
+            pending.append(item)
+            if len(pending) >= 64:
+                store.add_parsed(pending, nlp.version)
+                pending = []
+        reporter.advance(task)
+    if pending:
+        store.add_parsed(pending, nlp.version)
+    return parsed
+
+
+def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Reporter = SILENT,
+            fetcher: Fetcher | None = None) -> RunResult:
+    """Ingest, parse and cross-check: the main job."""
+    result = ingest(inputs, config, store, reporter, fetcher)
+    parsed = parse(result.article_ids, config, store, reporter, result)
+    ordered = [parsed[i] for i in result.article_ids if i in parsed]
+    task = reporter.stage("Cross-checking sources", len(ordered))
+    result.stories = build_stories(ordered, config, store)
+    reporter.advance(task, len(ordered))
+    return result

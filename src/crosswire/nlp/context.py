@@ -1,0 +1,32 @@
+"""What extractors share about one article: the cleaned text, its one spaCy parse, and the
+results of the extractors that ran before (entities before quotes, quotes before numbers...).
+
+Every extractor is a function ``extract(ctx) -> tuple[record, ...]``; the pipeline in
+``nlp/pipeline.py`` calls them in order and stores each result on the context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from ..records import Article, Claim, Entity, Event, Number, Quote, Span, Timex
+
+
+@dataclass(slots=True)
+class ArticleContext:
+    article: Article
+    doc: Doc  # parse of article.text: token.idx and span.start_char are offsets into it
+    sentences: tuple[Span, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[Number, ...] = ()
+    timexes: tuple[Timex, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.article.text

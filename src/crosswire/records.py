@@ -1,0 +1,356 @@
+"""Typed, frozen records passed between pipeline stages.
+
+Every record is immutable (``frozen=True, slots=True``) so a stage can never alter what an
+earlier stage produced, and every id is derived from content hashes so re-runs on the same
+input give the same ids. Spans are ``(start, end)`` character offsets into the owning
+article's cleaned ``text`` (Python indexing, end exclusive).
+
+Flow: RawDocument --clean--> Article --nlp--> ParsedArticle --cross-source--> Story
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+Span = tuple[int, int]
+
+
+def content_id(prefix: str, *parts: str | bytes, length: int = 16) -> str:
+    """Stable id ``<prefix>_<hex>`` from the SHA-256 of the given parts."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")  # separator so ("ab","c") and ("a","bc") differ
+    return f"{prefix}_{h.hexdigest()[:length]}"
+
+
+# --------------------------------------------------------------------------- ingest / clean
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input item as it arrived, before any cleaning.
+
+    ``raw`` keeps the original bytes (HTML page, text file, JSON object) so cleaning can be
+    re-run later; ``fields`` carries metadata the container already gave us (JSON keys, feed
+    entry fields, HTTP headers) as plain strings.
+    """
+
+    source: str  # path, URL, "file.jsonl#3", "feed.rss#guid", "crawl.warc.gz#uri"
+    format: Literal["text", "html", "json", "feed", "warc"]
+    raw: bytes
+    url: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    fetched_at: str | None = None  # ISO time when fetched over HTTP
+
+    @property
+    def id(self) -> str:
+        return content_id("r", self.raw)
+
+    def field(self, name: str) -> str | None:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A line cleaning dropped, kept so an analyst can audit every removal."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: only what the outlet wrote, plus its metadata and their basis."""
+
+    id: str
+    source: str
+    raw_id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    outlet_basis: str | None = None  # url | site-name | dateline | publication-line | field
+    author: str | None = None
+    published: str | None = None
+    published_basis: Literal["metadata", "text", "inferred"] | None = None
+    language: str | None = None
+    language_score: float | None = None
+    dateline: str | None = None  # e.g. "VALMONT, Esteria (Meridian Press)"
+    removed: tuple[Removed, ...] = ()
+
+    @staticmethod
+    def make_id(text: str, url: str | None, title: str | None, outlet: str | None) -> str:
+        # The id is the content: two files holding the same article are the same article;
+        # url, title and outlet are included so a verbatim copy by another outlet (a wire
+        # story republished) stays a distinct article.
+        return content_id("a", text, url or "", title or "", outlet or "")
+
+    @property
+    def is_english(self) -> bool:
+        return self.language == "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input item (or one stage for one item) that could not be processed, and why."""
+
+    source: str
+    stage: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- article facts
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    article_id: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity within an article (``id`` local) or a story (``id`` shared)."""
+
+    id: str
+    name: str
+    type: str  # PERSON, ORG, GPE, LOC, NORP
+    mentions: tuple[Mention, ...] = ()
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    alias_evidence: tuple[tuple[str, str], ...] = ()  # (alias, why it is the same entity)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    article_id: str
+    span: Span
+    text: str
+    kind: Literal["direct", "indirect"]
+    speaker_id: str | None = None
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    cue: str | None = None
+    cue_span: Span | None = None
+    warning: str | None = None  # set when the extractor is unsure (unbalanced marks, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    id: str
+    article_id: str
+    span: Span
+    text: str
+    value: float
+    approx: str | None = None
+    counts: str | None = None
+    unit: str | None = None  # "%", "USD", ...
+    claimant_id: str | None = None
+    claimant: str | None = None
+    as_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    span: Span
+    text: str
+    type: Literal["DATE", "TIME", "DURATION", "SET"]
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    article_id: str
+    span: Span  # the sentence
+    action: str  # PLOVER category
+    summary: str
+    actor_id: str | None = None
+    actor: str | None = None
+    target_id: str | None = None
+    target: str | None = None
+    place: str | None = None
+    date: str | None = None
+    trigger: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence or clause unit of an article with its attribution."""
+
+    id: str
+    article_id: str
+    span: Span
+    text: str
+    speaker_id: str | None = None
+    speaker: str | None = None
+    certainty: str | None = None  # asserted | confirmed | denied | unconfirmed | hedged ...
+    quote_ids: tuple[str, ...] = ()
+    number_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article with everything the NLP stages found in it, all spans into ``article.text``."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[Number, ...] = ()
+    timexes: tuple[Timex, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+# --------------------------------------------------------------------------- cross-source
+
+
+@dataclass(frozen=True, slots=True)
+class SpanPair:
+    parent_span: Span
+    child_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    parent: str
+    child: str
+    kind: Literal["copy", "rewrite", "partial"]
+    score: float
+    evidence: tuple[SpanPair, ...] = ()
+    direction_basis: str | None = None  # why parent -> child and not the reverse
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRef:
+    article_id: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSide:
+    article_ids: tuple[str, ...]
+    text: str
+    span_refs: tuple[SpanRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    kind: Literal["number", "attribution", "quote-wording", "certainty", "date", "place", "other"]
+    summary: str
+    sides: tuple[ConflictSide, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    entity_id: str | None
+    article_ids: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedClaim:
+    id: str
+    text: str
+    status: Literal["corroborated", "single-source", "disputed"]
+    independent_sources: int
+    mentions: tuple[SpanRef, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    claimants: tuple[Claimant, ...] = ()
+    not_conflicts: tuple[str, ...] = ()  # why apparent differences were judged compatible
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    article_id: str
+    adds: tuple[str, ...] = ()
+    omits: tuple[str, ...] = ()
+    alters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    sentence: str
+    cites: tuple[SpanRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    title: str | None
+    article_ids: tuple[str, ...]
+    independent_sources: int = 0
+    derivations: tuple[Derivation, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    claims: tuple[AlignedClaim, ...] = ()
+    per_source: tuple[SourceView, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+    history: tuple[str, ...] = field(default_factory=tuple)  # merges/splits, human-readable
+
+    @staticmethod
+    def make_id(article_ids: tuple[str, ...] | list[str]) -> str:
+        # A story is identified by its earliest member so it keeps its id as it grows.
+        return content_id("s", min(article_ids))
+
+
+# --------------------------------------------------------------------------- (de)serialisation
+
+import dataclasses as _dc  # noqa: E402  (kept beside the helpers that need it)
+import types as _types  # noqa: E402
+import typing as _typing  # noqa: E402
+
+_HINTS: dict[type, dict[str, object]] = {}
+
+
+def to_dict(record: object) -> object:
+    """Plain JSON-ready structure of a record (tuples become lists)."""
+    if _dc.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in _dc.fields(record)}
+    if isinstance(record, (tuple, list)):
+        return [to_dict(item) for item in record]
+    if isinstance(record, bytes):
+        raise TypeError("raw bytes are stored as BLOBs, not JSON")
+    return record
+
+
+def from_dict(cls: type, data: object) -> object:
+    """Inverse of :func:`to_dict` for any record class of this module."""
+    return _build(cls, data)
+
+
+def _build(kind: object, data: object) -> object:
+    if data is None:
+        return None
+    origin = _typing.get_origin(kind)
+    if origin in (_types.UnionType, _typing.Union):
+        options = [a for a in _typing.get_args(kind) if a is not type(None)]
+        return _build(options[0], data) if len(options) == 1 else data
+    if origin is tuple:
+        args = _typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_build(args[0], item) for item in data)  # type: ignore[union-attr]
+        return tuple(_build(a, item) for a, item in zip(args, data))  # type: ignore[arg-type]
+    if origin is _typing.Literal:
+        return data
+    if isinstance(kind, type) and _dc.is_dataclass(kind):
+        hints = _HINTS.get(kind)
+        if hints is None:
+            hints = _HINTS[kind] = _typing.get_type_hints(kind)
+        values = {f.name: _build(hints[f.name], data[f.name])  # type: ignore[index]
+                  for f in _dc.fields(kind) if f.name in data}  # type: ignore[operator]
+        return kind(**values)
+    return data

@@ -1,0 +1,283 @@
+"""The embedded article store: SQLite in WAL mode, versioned schema, one writer.
+
+Takes records from every stage and keeps them; gives them back to the CLI, the API and the
+web UI. Writes go through :class:`Store` methods, each one transaction, serialised by a lock
+so a single connection is the only writer (readers open their own connections and, thanks to
+WAL, never see "database is locked" while an ingest writes).
+
+Idempotence: raw inputs are keyed by the SHA-256 of their bytes and articles by the hash of
+their cleaned content, so re-ingesting the same input adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import StoreError
+from ..records import (
+    Article,
+    Derivation,
+    ParsedArticle,
+    RawDocument,
+    Skipped,
+    Story,
+    from_dict,
+    to_dict,
+)
+from .migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the pragmas every crosswire connection needs."""
+    path = str(path)
+    if readonly and path != ":memory:":
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)  # explicit BEGIN/COMMIT below
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+class Store:
+    """The article store. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path) if str(path) != ":memory:" else path
+        try:
+            self._conn = connect(path)
+            # WAL: readers and the writer do not block each other; NORMAL sync is durable
+            # across application crashes (only an OS crash can lose the last commits).
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {path}: {exc}. Check the path is writable.") from exc
+        self._lock = threading.RLock()
+        self.migrate()
+
+    # ------------------------------------------------------------------ plumbing
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction through the single writer connection."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the stored schema version, each atomically."""
+        current = self.schema_version
+        for version, statements in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction() as conn:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={version}")
+        if self.schema_version > len(MIGRATIONS):
+            raise StoreError(
+                f"store {self.path} has schema version {self.schema_version}, newer than this "
+                f"crosswire ({len(MIGRATIONS)}); upgrade crosswire to open it")
+
+    # ------------------------------------------------------------------ ingest
+    def has_source(self, source: str) -> bool:
+        return bool(self.query("SELECT 1 FROM sources WHERE source=?", (source,)))
+
+    def add_raw(self, doc: RawDocument) -> bool:
+        """Keep a raw input. Returns False when these exact bytes are already stored."""
+        with self.transaction() as conn:
+            return self._add_raw(conn, doc)
+
+    def _add_raw(self, conn: sqlite3.Connection, doc: RawDocument) -> bool:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO raw_documents(id, source, format, url, fields, fetched_at, raw,"
+            " ingested_at) VALUES (?,?,?,?,?,?,?,?)",
+            (doc.id, doc.source, doc.format, doc.url, json.dumps(doc.fields), doc.fetched_at,
+             doc.raw, _now()))
+        conn.execute("INSERT OR IGNORE INTO sources(source, raw_id, seen_at) VALUES (?,?,?)",
+                     (doc.source, doc.id, _now()))
+        return cur.rowcount > 0
+
+    def add_article(self, doc: RawDocument, article: Article) -> bool:
+        """Store the raw input and its cleaned article in one transaction.
+
+        Returns False when the article (same content id) was already stored."""
+        with self.transaction() as conn:
+            self._add_raw(conn, doc)
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO articles(id, raw_id, source, url, outlet, title, published,"
+                " published_basis, language, text, data, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (article.id, article.raw_id, article.source, article.url, article.outlet,
+                 article.title, article.published, article.published_basis, article.language,
+                 article.text, json.dumps(to_dict(article)), _now()))
+            return cur.rowcount > 0
+
+    def add_skipped(self, skipped: Skipped) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO skipped(source, stage, reason, at) VALUES (?,?,?,?)",
+                (skipped.source, skipped.stage, skipped.reason, _now()))
+
+    def raw(self, raw_id: str) -> RawDocument | None:
+        rows = self.query("SELECT * FROM raw_documents WHERE id=?", (raw_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return RawDocument(source=row["source"], format=row["format"], raw=row["raw"],
+                           url=row["url"], fields=tuple(tuple(f) for f in json.loads(row["fields"])),
+                           fetched_at=row["fetched_at"])
+
+    def article(self, article_id: str) -> Article | None:
+        rows = self.query("SELECT data FROM articles WHERE id=?", (article_id,))
+        return from_dict(Article, json.loads(rows[0]["data"])) if rows else None  # type: ignore[return-value]
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self.query("SELECT data FROM articles ORDER BY rowid")
+        else:
+            wanted = list(ids)
+            rows = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows += self.query(
+                    f"SELECT data FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            order = {aid: i for i, aid in enumerate(wanted)}
+            rows.sort(key=lambda r: order[json.loads(r["data"])["id"]])
+        return [from_dict(Article, json.loads(r["data"])) for r in rows]  # type: ignore[misc]
+
+    def article_ids_for_sources(self, sources: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for source in sources:
+            out += [r["id"] for r in self.query(
+                "SELECT a.id FROM sources s JOIN articles a ON a.raw_id = s.raw_id"
+                " WHERE s.source=? ORDER BY a.rowid", (source,))]
+        return out
+
+    def skipped(self) -> list[Skipped]:
+        return [Skipped(r["source"], r["stage"], r["reason"])
+                for r in self.query("SELECT source, stage, reason FROM skipped ORDER BY rowid")]
+
+    def clear_skipped(self, source: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM skipped WHERE source=?", (source,))
+
+    def count(self, table: str) -> int:
+        if table not in {"raw_documents", "articles", "parsed", "stories", "skipped", "sources"}:
+            raise StoreError(f"unknown table {table}")
+        return self.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+
+    # ------------------------------------------------------------------ nlp
+    def add_parsed(self, parsed: Iterable[ParsedArticle], version: str) -> None:
+        with self.transaction() as conn:
+            for item in parsed:
+                conn.execute("INSERT OR REPLACE INTO parsed(article_id, version, data) VALUES (?,?,?)",
+                             (item.id, version, json.dumps(to_dict(item))))
+
+    def parsed(self, article_ids: Iterable[str], version: str) -> dict[str, ParsedArticle]:
+        out: dict[str, ParsedArticle] = {}
+        wanted = list(article_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for row in self.query(
+                    f"SELECT article_id, data FROM parsed WHERE version=? AND article_id IN"
+                    f" ({','.join('?' * len(chunk))})", [version, *chunk]):
+                out[row["article_id"]] = from_dict(ParsedArticle, json.loads(row["data"]))  # type: ignore[assignment]
+        return out
+
+    # ------------------------------------------------------------------ stories
+    def save_stories(self, stories: Iterable[Story], derivations: Iterable[Derivation] = ()) -> None:
+        """Replace the stories touching these articles, atomically."""
+        stories = list(stories)
+        with self.transaction() as conn:
+            for story in stories:
+                conn.execute("DELETE FROM story_articles WHERE story_id=?", (story.id,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO stories(id, title, size, first_published,"
+                    " last_published, data, updated_at) VALUES (?,?,?,?,?,?,?)",
+                    (story.id, story.title, len(story.article_ids), None, None,
+                     json.dumps(to_dict(story)), _now()))
+                conn.executemany("INSERT OR REPLACE INTO story_articles(story_id, article_id)"
+                                 " VALUES (?,?)", [(story.id, a) for a in story.article_ids])
+            for d in derivations:
+                conn.execute(
+                    "INSERT OR REPLACE INTO derivations(parent, child, kind, score, data)"
+                    " VALUES (?,?,?,?,?)",
+                    (d.parent, d.child, d.kind, d.score, json.dumps(to_dict(d))))
+
+    def stories(self) -> list[Story]:
+        return [from_dict(Story, json.loads(r["data"]))  # type: ignore[misc]
+                for r in self.query("SELECT data FROM stories ORDER BY size DESC, id")]
+
+    def story(self, story_id: str) -> Story | None:
+        rows = self.query("SELECT data FROM stories WHERE id=?", (story_id,))
+        return from_dict(Story, json.loads(rows[0]["data"])) if rows else None  # type: ignore[return-value]
+
+    def delete_stories(self, story_ids: Iterable[str]) -> None:
+        with self.transaction() as conn:
+            for sid in story_ids:
+                conn.execute("DELETE FROM story_articles WHERE story_id=?", (sid,))
+                conn.execute("DELETE FROM stories WHERE id=?", (sid,))
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, limit: int = 50) -> list[str]:
+        """Article ids matching an FTS5 query over title and text, best first."""
+        # Quote every term: FTS5 syntax errors on user input ("AND", stray quotes) are not
+        # the user's problem.
+        terms = [t.replace('"', '""') for t in query.split() if t.strip()]
+        if not terms:
+            return []
+        fts_query = " ".join(f'"{t}"' for t in terms)
+        rows = self.query("SELECT a.id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+                          " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (fts_query, limit))
+        return [r["id"] for r in rows]
+
+    # ------------------------------------------------------------------ feeds
+    def feed_state(self, url: str) -> sqlite3.Row | None:
+        rows = self.query("SELECT * FROM feeds WHERE url=?", (url,))
+        return rows[0] if rows else None
+
+    def save_feed_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO feeds(url, etag, last_modified, last_polled) VALUES (?,?,?,?)"
+                " ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, last_polled=excluded.last_polled",
+                (url, etag, last_modified, _now()))

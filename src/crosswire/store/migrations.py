@@ -1,0 +1,53 @@
+"""Schema migrations. Append a new list to MIGRATIONS; never edit one that has shipped.
+
+The schema version is SQLite's ``user_version``; migration N brings a store to version N.
+"""
+
+MIGRATIONS: list[list[str]] = [
+    # 1: raw inputs, articles, skipped items, parsed facts, stories, derivations, feeds, search
+    [
+        """CREATE TABLE raw_documents(
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, format TEXT NOT NULL, url TEXT,
+            fields TEXT NOT NULL, fetched_at TEXT, raw BLOB NOT NULL, ingested_at TEXT NOT NULL)""",
+        # Every input location we have read, so a resumed run knows what is done.
+        """CREATE TABLE sources(
+            source TEXT NOT NULL, raw_id TEXT NOT NULL REFERENCES raw_documents(id),
+            seen_at TEXT NOT NULL, PRIMARY KEY(source, raw_id))""",
+        """CREATE TABLE articles(
+            id TEXT PRIMARY KEY, raw_id TEXT NOT NULL REFERENCES raw_documents(id),
+            source TEXT NOT NULL, url TEXT, outlet TEXT, title TEXT, published TEXT,
+            published_basis TEXT, language TEXT, text TEXT NOT NULL, data TEXT NOT NULL,
+            ingested_at TEXT NOT NULL)""",
+        "CREATE INDEX articles_raw ON articles(raw_id)",
+        "CREATE INDEX articles_published ON articles(published)",
+        "CREATE INDEX articles_outlet ON articles(outlet)",
+        """CREATE TABLE skipped(
+            source TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY(source, stage))""",
+        """CREATE TABLE parsed(
+            article_id TEXT NOT NULL REFERENCES articles(id), version TEXT NOT NULL,
+            data TEXT NOT NULL, PRIMARY KEY(article_id))""",
+        """CREATE TABLE stories(
+            id TEXT PRIMARY KEY, title TEXT, size INTEGER NOT NULL, first_published TEXT,
+            last_published TEXT, data TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        """CREATE TABLE story_articles(
+            story_id TEXT NOT NULL REFERENCES stories(id), article_id TEXT NOT NULL
+            REFERENCES articles(id), PRIMARY KEY(story_id, article_id))""",
+        "CREATE INDEX story_articles_article ON story_articles(article_id)",
+        """CREATE TABLE derivations(
+            parent TEXT NOT NULL, child TEXT NOT NULL, kind TEXT NOT NULL, score REAL NOT NULL,
+            data TEXT NOT NULL, PRIMARY KEY(parent, child))""",
+        """CREATE TABLE feeds(
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, last_polled TEXT)""",
+        # Full-text search over articles, kept in sync by triggers.
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid')""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END""",
+    ],
+]
