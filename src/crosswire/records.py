@@ -126,6 +126,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     alias_evidence: tuple[tuple[str, str], ...] = ()  # (alias, why it is the same entity)
+    merged: tuple[str, ...] = ()  # ids of article-level entities a story-level one absorbs
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,9 +57,19 @@ def _entity_json(entity: Any) -> dict[str, Any]:
             "aliases": list(entity.aliases), "roles": list(entity.roles)}
 
 
+def _remap(record: dict[str, Any], ids: dict[str, str], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        if record.get(key) in ids:
+            record[key] = ids[record[key]]
+    return record
+
+
 def story_json(story: Story, parsed: dict[str, ParsedArticle]) -> dict[str, Any]:
     members = [parsed[a] for a in story.article_ids if a in parsed]
     entities = story.entities or tuple(e for p in members for e in p.entities)
+    # Article-level entity ids -> the story-level entity that absorbed them, so every
+    # speaker, claimant, actor and target points into this story's entity list.
+    ids = {old: e.id for e in story.entities for old in e.merged}
     return {
         "id": story.id, "title": story.title, "article_ids": list(story.article_ids),
         "independent_sources": story.independent_sources,
@@ -70,13 +80,14 @@ def story_json(story: Story, parsed: dict[str, ParsedArticle]) -> dict[str, Any]
              "direction_basis": d.direction_basis}
             for d in story.derivations],
         "entities": [_entity_json(e) for e in entities],
-        "quotes": [{k: v for k, v in to_dict(q).items() if k not in ("cue_span", "warning")}
-                   | {"warning": q.warning} for p in members for q in p.quotes],
-        "numbers": [to_dict(n) for p in members for n in p.numbers],
+        "quotes": [_remap(to_dict(q), ids, "speaker_id") for p in members for q in p.quotes],
+        "numbers": [_remap(to_dict(n), ids, "claimant_id") for p in members for n in p.numbers],
         "events": [
-            {"id": e.id, "date": e.date, "action": e.action, "actor_id": e.actor_id,
-             "target_id": e.target_id, "place": e.place, "summary": e.summary,
-             "mentions": [{"article_id": e.article_id, "span": list(e.span)}]}
+            _remap({"id": e.id, "date": e.date, "action": e.action, "actor_id": e.actor_id,
+                    "target_id": e.target_id, "place": e.place, "summary": e.summary,
+                    "mentions": [{"article_id": e.article_id, "span": list(e.span)}],
+                    "actor": e.actor, "target": e.target, "trigger": e.trigger},
+                   ids, "actor_id", "target_id")
             for p in members for e in p.events],
         "claims": [to_dict(c) for c in story.claims],
         "per_source": [to_dict(v) for v in story.per_source],
