@@ -155,5 +155,5 @@ def skipped(db: DbOption = None, config_file: ConfigOption = None) -> None:
     raise typer.Exit(_report_skipped(items, False))
 
 
-def main() -> None:  # pragma: no cover - entry point
+if __name__ == "__main__":  # python -m crosswire.cli
     app()
