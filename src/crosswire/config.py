@@ -65,6 +65,10 @@ class NlpConfig:
     batch_size: int = 32
     # Texts longer than this are parsed in paragraph chunks (spaCy's own limit is 1e6).
     max_chunk_chars: int = 100_000
+    # Only this many leading characters of an article are analysed (with a warning): a news
+    # article is under 30k characters; a 5 MB "article" is a broken page or an attack, and
+    # parsing all of it would hold a worker for minutes.
+    max_article_chars: int = 300_000
 
 
 @dataclass(frozen=True, slots=True)

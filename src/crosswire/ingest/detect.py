@@ -83,7 +83,7 @@ def decode(data: bytes, declared: str | None = None, source: str = "input") -> s
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     if not looks_textual(data):
         raise IngestError("binary data, not text (no article could be read)")
     try:

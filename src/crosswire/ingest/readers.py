@@ -215,8 +215,14 @@ def _json_item(obj: object, source: str) -> Item:
 def read_json(data: bytes, source: str, config: Config) -> Iterator[Item]:
     try:
         value = json.loads(decode(data, source=source))
+    except IngestError as exc:
+        yield _skip(source, str(exc))
+        return
     except json.JSONDecodeError as exc:
         yield _skip(source, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return
+    except RecursionError:
+        yield _skip(source, "JSON nested too deeply to read")
         return
     if isinstance(value, list):
         for i, obj in enumerate(value, start=1):
@@ -244,6 +250,9 @@ def read_jsonl(stream: IO[bytes], source: str, config: Config) -> Iterator[Item]
                 continue
         except json.JSONDecodeError as exc:
             yield _skip(item_source, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield _skip(item_source, "JSON line nested too deeply to read")
             continue
         yield _json_item(obj, item_source)
 

@@ -29,4 +29,6 @@ class ArticleContext:
 
     @property
     def text(self) -> str:
-        return self.article.text
+        """The analysed text: ``article.text``, or its leading part when the article is over
+        ``nlp.max_article_chars`` (offsets are the same either way)."""
+        return self.doc.text

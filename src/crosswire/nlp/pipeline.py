@@ -67,7 +67,8 @@ class NlpPipeline:
 
     def _run(self, batch: list[Article]) -> Iterator[ParsedArticle | Skipped]:
         english = [a for a in batch if a.is_english]
-        docs = dict(zip((a.id for a in english), self.parse([a.text for a in english])))
+        cap = self.config.max_article_chars
+        docs = dict(zip((a.id for a in english), self.parse([a.text[:cap] for a in english])))
         for article in batch:
             if not article.is_english:
                 yield ParsedArticle(article=article, warnings=(
@@ -75,6 +76,9 @@ class NlpPipeline:
                     "are English-only",))
                 continue
             ctx = ArticleContext(article=article, doc=docs[article.id])
+            if len(article.text) > cap:
+                ctx.warnings.append(f"article is {len(article.text)} characters long: only the "
+                                    f"first {cap} were analysed (nlp.max_article_chars)")
             try:
                 for attribute, extractor in EXTRACTORS:
                     setattr(ctx, attribute, extractor(ctx))
