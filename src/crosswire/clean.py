@@ -268,6 +268,11 @@ class Cleaner:
                 drafts.append(Skipped(doc.source, "clean", str(exc)))
             except (ValueError, UnicodeError, json.JSONDecodeError) as exc:
                 drafts.append(Skipped(doc.source, "clean", f"cannot clean: {exc}"))
+            except Exception as exc:  # noqa: BLE001 - extraction libraries raise arbitrary
+                # errors on hostile pages (RecursionError on deep nesting, lxml errors); one
+                # bad page must never stop the batch.
+                drafts.append(Skipped(doc.source, "clean",
+                                      f"extraction failed: {type(exc).__name__}: {exc}"))
         repeated = self._repeated_lines([d for d in drafts if isinstance(d, _Draft)])
         out: list[Article | Skipped] = []
         for draft in drafts:

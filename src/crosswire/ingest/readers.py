@@ -276,7 +276,11 @@ def read_url(url: str, config: Config, fetcher: Fetcher | None) -> Iterator[Item
 
 def feed_entries(data: bytes, source: str) -> tuple[list[feedparser.FeedParserDict], str | None]:
     """Parse a feed; raise IngestError when the bytes are not a feed at all."""
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001 - feedparser raises arbitrary errors on hostile
+        # bytes (ValueError "embedded null character" in its charset guessing, found by fuzzing)
+        raise IngestError(f"not a readable RSS/Atom feed: {type(exc).__name__}: {exc}") from exc
     if not parsed.entries and parsed.get("bozo") and not parsed.feed:
         raise IngestError(f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")
     return list(parsed.entries), parsed.feed.get("title")
@@ -396,6 +400,10 @@ def read_warc(path_or_stream: Path | IO[bytes], config: Config, source: str | No
             yield _skip(source, f"truncated or corrupt WARC after {count} records: {capped.failure}")
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, IngestError) as exc:
         yield _skip(source, f"truncated or corrupt WARC after {count} records: {exc}")
+    except Exception as exc:  # noqa: BLE001 - warcio raises arbitrary errors on malformed
+        # records (e.g. AttributeError for a response without a target URI, found by fuzzing)
+        yield _skip(source, f"malformed WARC record after {count} records: "
+                            f"{type(exc).__name__}: {exc}")
     finally:
         if isinstance(path_or_stream, Path):
             opened.close()
