@@ -20,6 +20,10 @@ from ..progress import SILENT, Reporter
 from ..records import ParsedArticle, RawDocument, Skipped, Story
 from ..store import Store
 from .stories import build_stories
+from .workers import parse_parallel
+
+# Fewer new articles than this are parsed in-process (a worker start-up costs a model load).
+PARALLEL_MIN = 200
 
 
 @dataclass(slots=True)
@@ -97,7 +101,11 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
     todo = [a for a in store.articles([i for i in article_ids if i not in parsed])]
     task = reporter.stage("Understanding articles", len(todo))
     pending: list[ParsedArticle] = []
-    for item in nlp.pipe(todo):
+    workers = config.engine.workers
+    # Starting workers costs a model load each: worth it only for a real batch of articles.
+    stream = (parse_parallel(todo, config.nlp, workers) if workers > 1 and len(todo) >= PARALLEL_MIN
+              else nlp.pipe(todo))
+    for item in stream:
         if isinstance(item, Skipped):
             store.add_skipped(item)
             if result is not None:
