@@ -9,6 +9,7 @@ are recognised by their source and content hash, parses by article id and extrac
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ class RunResult:
     new_articles: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
 
     def add_article(self, article_id: str) -> None:
         if article_id not in self.article_ids:
@@ -125,10 +127,16 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
 def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Reporter = SILENT,
             fetcher: Fetcher | None = None) -> RunResult:
     """Ingest, parse and cross-check: the main job."""
+    started = time.perf_counter()
     result = ingest(inputs, config, store, reporter, fetcher)
+    result.timings["ingest+clean"] = time.perf_counter() - started
+    started = time.perf_counter()
     parsed = parse(result.article_ids, config, store, reporter, result)
+    result.timings["nlp"] = time.perf_counter() - started
     ordered = [parsed[i] for i in result.article_ids if i in parsed]
     task = reporter.stage("Cross-checking sources", len(ordered))
+    started = time.perf_counter()
     result.stories = build_stories(ordered, config, store)
+    result.timings["cross-source"] = time.perf_counter() - started
     reporter.advance(task, len(ordered))
     return result
