@@ -155,5 +155,52 @@ def skipped(db: DbOption = None, config_file: ConfigOption = None) -> None:
     raise typer.Exit(_report_skipped(items, False))
 
 
+BRIEF_FORMATS = ("md", "html", "json")
+
+
+@app.command()
+def brief(story: Annotated[str, typer.Argument(help="Story id, or an unambiguous prefix of one.")],
+          format: Annotated[str, typer.Option("--format", "-f", help="md, html (one self-contained file) or json.")] = "md",
+          out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the briefing here (default: stdout).")] = None,
+          db: DbOption = None, config_file: ConfigOption = None) -> None:
+    """Write one story's briefing: summary, key facts, quotes, numbers, timeline, disputes,
+    provenance and what each source adds, omits and alters."""
+    from .brief import resolve_story, story_document, view
+    from .errors import BriefError
+    from .render import render_html, render_markdown
+
+    config = _config(config_file, db, True)
+    if format not in BRIEF_FORMATS:
+        err.print(f"[red]error:[/red] unknown format {format!r}: use md, html or json")
+        raise typer.Exit(EXIT_USAGE)
+    if not config.db.exists():
+        err.print(f"[red]error:[/red] no store at {config.db}: run `crosswire analyze` first or "
+                  "pass --db")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with Store(config.db) as store:
+            document = story_document(store, resolve_story(store, story), config.brief)
+    except BriefError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    except CrosswireError as exc:
+        raise _fatal(exc) from exc
+    if format == "json":
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        briefing = view(document, config=config.brief)
+        text = render_markdown(briefing) if format == "md" else render_html(briefing, document)
+    if out is None:
+        sys.stdout.write(text)
+        raise typer.Exit(EXIT_OK)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)  # never leave a half-written briefing behind
+    except OSError as exc:
+        raise _fatal(exc) from exc
+
+
 if __name__ == "__main__":  # python -m crosswire.cli
     app()

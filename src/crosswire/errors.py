@@ -43,3 +43,9 @@ class AnalysisError(CrosswireError):
 
 class SchemaError(CrosswireError):
     stage = "output"
+
+
+class BriefError(CrosswireError):
+    """Briefings and the web UI: an unknown or ambiguous story, a bad render request."""
+
+    stage = "brief"

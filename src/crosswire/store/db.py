@@ -281,3 +281,78 @@ class Store:
                 " ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
                 " last_modified=excluded.last_modified, last_polled=excluded.last_polled",
                 (url, etag, last_modified, _now()))
+
+    # ------------------------------------------------------------------ reading (briefings, web UI)
+    def parsed_any(self, article_ids: Iterable[str]) -> dict[str, ParsedArticle]:
+        """Stored parses whatever extractor version made them: for readers (briefings, the
+        web UI) that show what is stored and must never start a parse themselves."""
+        out: dict[str, ParsedArticle] = {}
+        wanted = list(article_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for row in self.query(f"SELECT article_id, data FROM parsed WHERE article_id IN"
+                                  f" ({','.join('?' * len(chunk))})", chunk):
+                out[row["article_id"]] = from_dict(ParsedArticle, json.loads(row["data"]))  # type: ignore[assignment]
+        return out
+
+    def story_ids(self, prefix: str = "") -> list[str]:
+        """Story ids starting with ``prefix`` (so a command line can take a short id)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [r["id"] for r in self.query(
+            "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (escaped + "%",))]
+
+    def story_rows(self) -> list[sqlite3.Row]:
+        """One row per story for listings, without decoding story data: id, title, size,
+        independent_sources, first_published, last_published, outlets (a JSON list),
+        updated_at."""
+        return self.query(
+            "SELECT s.id, s.title, s.size, s.updated_at,"
+            " json_extract(s.data, '$.independent_sources') AS independent_sources,"
+            " MIN(a.published) AS first_published, MAX(a.published) AS last_published,"
+            " json_group_array(DISTINCT a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets"
+            " FROM stories s LEFT JOIN story_articles sa ON sa.story_id = s.id"
+            " LEFT JOIN articles a ON a.id = sa.article_id GROUP BY s.id")
+
+    def stories_of_articles(self, article_ids: Iterable[str]) -> list[str]:
+        """Ids of the stories holding any of these articles, in the order of the articles."""
+        out: list[str] = []
+        for article_id in article_ids:
+            for row in self.query("SELECT story_id FROM story_articles WHERE article_id=?",
+                                  (article_id,)):
+                if row["story_id"] not in out:
+                    out.append(row["story_id"])
+        return out
+
+    # Entity names of every story: the story-level entities and, for stories whose entities
+    # are not merged yet, those of their articles' parses.
+    _STORY_ENTITIES = (
+        "SELECT s.id AS story_id, e.value AS entity FROM stories s, json_each(s.data, '$.entities') e"
+        " UNION ALL SELECT sa.story_id, e.value FROM story_articles sa"
+        " JOIN parsed p ON p.article_id = sa.article_id, json_each(p.data, '$.entities') e")
+
+    def entity_rows(self) -> list[sqlite3.Row]:
+        """Every entity name across stories: name, type, stories (how many hold it)."""
+        return self.query(
+            f"WITH ents AS ({self._STORY_ENTITIES}) SELECT json_extract(entity, '$.name') AS name,"
+            " json_extract(entity, '$.type') AS type, COUNT(DISTINCT story_id) AS stories"
+            " FROM ents GROUP BY lower(json_extract(entity, '$.name')), type"
+            " ORDER BY stories DESC, name")
+
+    def stories_with_entity(self, name: str, exact: bool = False) -> list[str]:
+        """Stories with an entity named ``name`` or having it as an alias (case-insensitive);
+        unless ``exact``, a name merely containing ``name`` matches too."""
+        term = name.strip().lower()
+        if not term:
+            return []
+        pattern = term if exact else "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        rows = self.query(
+            f"WITH ents AS ({self._STORY_ENTITIES}) SELECT DISTINCT story_id FROM ents"
+            " WHERE lower(json_extract(entity, '$.name')) LIKE ? ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM json_each(entity, '$.aliases') al WHERE lower(al.value) = ?)",
+            (pattern, term))
+        return [r["story_id"] for r in rows]
+
+    def outlets(self) -> list[str]:
+        return [r["outlet"] for r in self.query(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]

@@ -1,0 +1,748 @@
+"""Briefing assembly: one story, read from the store, as the contract JSON and as a reader's view.
+
+Takes a Story and its ParsedArticles (or the briefing JSON of one story) and gives:
+- :func:`summarize`: a short extractive summary whose every sentence cites article spans;
+- :func:`story_document`: the briefing JSON (contract version 1) restricted to one story;
+- :func:`view`: the :class:`Briefing` the Markdown/HTML renderers and the web UI draw: key facts
+  with independent-source counts, quotes grouped by speaker with their variants across outlets,
+  numbers with claimants and spread, a timeline, disputed points with both sides, provenance,
+  each source's adds/omits/alters and a claim-by-source matrix.
+
+The view is built from the JSON document, not from the store, so a briefing written by
+``crosswire analyze`` renders the same as one read from a store. Every field the contract
+allows to be empty may be empty: the view then has empty sections, never an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from bisect import bisect_right
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import PurePath
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from . import report
+from .config import BriefConfig
+from .errors import BriefError
+from .records import ParsedArticle, SpanRef, Story, SummarySentence
+from .store import Store
+
+Span = tuple[int, int]
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _norm(text: str) -> str:
+    """Casefolded words only: copies that differ in quote marks, dashes or spacing compare equal."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def independent_groups(article_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Article id -> index of its derivation component (articles linked by copy/rewrite
+    edges are one source). Components are numbered in the order of ``article_ids``."""
+    ids = list(article_ids)
+    parent = {a: a for a in ids}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for p, c in edges:
+        if p in parent and c in parent:
+            parent[find(c)] = find(p)
+    numbers: dict[str, int] = {}
+    return {a: numbers.setdefault(find(a), len(numbers)) for a in ids}
+
+
+def date_bounds(value: str | None) -> tuple[date, date] | None:
+    """First and last day an ISO value at any precision covers: ``2025``, ``2025-03``,
+    ``2025-03-04``, ``2025-W09``, ``2025-Q1``, ``2025-03-04T10:00`` / ``2025-03-03TEV``.
+    None for values that are not dates (``P3Y``, ``PRESENT_REF``)."""
+    if not value:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-W(\d{2})|-Q([1-4]))?(?:T.*)?$", value)
+    if not m:
+        return None
+    year, month, day, week, quarter = m.groups()
+    y = int(year)
+    try:
+        if day:
+            d = date(y, int(month), int(day))
+            return d, d
+        if month:
+            first = date(y, int(month), 1)
+            nxt = date(y + (first.month == 12), first.month % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        if week:
+            start = date.fromisocalendar(y, int(week), 1)
+            return start, start + timedelta(days=6)
+        if quarter:
+            q = int(quarter)
+            first = date(y, 3 * q - 2, 1)
+            nxt = date(y + (q == 4), (3 * q) % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        return date(y, 1, 1), date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) link, else None: article metadata is untrusted, and a
+    ``javascript:`` or ``data:`` URL must never become a link."""
+    if url and re.match(r"^https?://[^\s\"'<>\\]+$", url.strip(), re.I):
+        return url.strip()
+    return None
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclasses.dataclass(slots=True)
+class _Candidate:
+    text: str
+    cites: list[SpanRef]
+    support: int  # independent sources backing it
+    rank: int  # 0 corroborated claim, 1 single-source claim, 2 sentence, 3 quote sentence
+    index: int  # sentence number in its article (claims: the earliest mention's)
+
+    @property
+    def score(self) -> float:
+        # More independent sources first; within one support level lead sentences first
+        # (news puts the main facts at the top), so a twice-corroborated sentence deep in
+        # an article still beats an uncorroborated lead.
+        return self.support - 0.15 * min(self.index, 6) - 0.5 * self.rank
+
+
+def summarize(story: Story, members: list[ParsedArticle],
+              config: BriefConfig | None = None) -> tuple[SummarySentence, ...]:
+    """A short summary of the story (``summary_min``-``summary_max`` sentences, more for
+    stories with more independent sources), every sentence citing the article spans it
+    comes from. Uses the aligned claims when there are any (corroborated first, disputed
+    never: a summary sentence is stated as fact), else the sentences of the articles, copies
+    collapsed into one sentence citing every copy."""
+    config = config or BriefConfig()
+    articles = {p.id: p for p in members}
+    groups = independent_groups(story.article_ids or list(articles),
+                                [(d.parent, d.child) for d in story.derivations])
+    candidates = _claim_candidates(story, articles)
+    want = max(config.summary_min, min(config.summary_max, 2 + max(story.independent_sources, 1)))
+    if len(candidates) < want:
+        # Root articles (copied from no other article of the story) first, so a sentence's
+        # wording is the original's rather than a reprint's.
+        children = {d.child for d in story.derivations}
+        ordered = sorted(members, key=lambda p: (p.id in children, p.article.published or "9"))
+        disputed = [m for c in story.claims if c.status == "disputed" for m in c.mentions]
+        candidates += [c for c in _sentence_candidates(ordered, groups, config)
+                       if not any(_overlaps(ref, m) for ref in c.cites for m in disputed)]
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.score, -len(c.cites))):
+        key = _norm(cand.text)
+        if not key or any(fuzz.token_set_ratio(key, _norm(c.text)) >= config.corroboration_similarity
+                          for c in chosen):
+            continue  # says what a chosen sentence says
+        chosen.append(cand)
+        if len(chosen) == want:
+            break
+    chosen.sort(key=lambda c: (c.index, -c.score))
+    return tuple(SummarySentence(c.text, tuple(c.cites)) for c in chosen)
+
+
+def _overlaps(a: SpanRef, b: SpanRef) -> bool:
+    return a.article_id == b.article_id and a.span[0] < b.span[1] and b.span[0] < a.span[1]
+
+
+def _sentence_index(parsed: ParsedArticle, start: int) -> int:
+    return max(0, bisect_right([s for s, _ in parsed.sentences], start) - 1)
+
+
+def _claim_candidates(story: Story, articles: dict[str, ParsedArticle]) -> list[_Candidate]:
+    out = []
+    for claim in story.claims:
+        if claim.status == "disputed":
+            continue
+        cites = [m for m in claim.mentions if m.article_id in articles
+                 and 0 <= m.span[0] < m.span[1] <= len(articles[m.article_id].article.text)]
+        if not cites or not claim.text.strip():
+            continue
+        index = min(_sentence_index(articles[m.article_id], m.span[0]) for m in cites)
+        out.append(_Candidate(claim.text.strip(), cites, max(claim.independent_sources, 1),
+                              0 if claim.status == "corroborated" else 1, index))
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def _usable_sentence(text: str) -> bool:
+    words = len(text.split())
+    # Short lines are headings, bylines and share prompts; very long ones are run-on lists
+    # or text the sentence splitter failed on; a piece with unbalanced quote marks is a quote
+    # the splitter cut in two. None of them reads as a summary sentence.
+    return (6 <= words <= 60 and bool(_SENTENCE_END.search(text)) and not text[0].islower()
+            and any(c.islower() for c in text) and text.count("“") == text.count("”")
+            and text.count('"') % 2 == 0 and "\n\n" not in text)
+
+
+def _sentence_candidates(members: list[ParsedArticle], groups: dict[str, int],
+                         config: BriefConfig) -> list[_Candidate]:
+    clusters: list[_Candidate] = []
+    keys: list[str] = []
+    cluster_groups: list[set[int]] = []
+    for parsed in members:
+        text = parsed.article.text
+        for index, (start, end) in enumerate(parsed.sentences):
+            sentence = text[start:end].strip()
+            if not _usable_sentence(sentence):
+                continue
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            ref = SpanRef(parsed.id, (start + lead, start + lead + len(sentence)))
+            key = _norm(sentence)
+            # Reporters' own sentences summarise better than the quotes they report.
+            rank = 3 if sentence[0] in "\"“‘'" else 2
+            match = process.extractOne(key, keys, scorer=fuzz.ratio,
+                                       score_cutoff=config.copy_similarity) if keys else None
+            if match is not None:
+                i = match[2]
+                if all(c.article_id != parsed.id for c in clusters[i].cites):
+                    clusters[i].cites.append(ref)
+                    cluster_groups[i].add(groups.get(parsed.id, -1))
+                clusters[i].index = min(clusters[i].index, index)
+                continue
+            clusters.append(_Candidate(sentence, [ref], 1, rank, index))
+            keys.append(key)
+            cluster_groups.append({groups.get(parsed.id, -1)})
+    # Independent articles saying the same thing in other words corroborate each other.
+    support = [set(g) for g in cluster_groups]
+    if len(keys) > 1:
+        scores = process.cdist(keys, keys, scorer=fuzz.token_set_ratio,
+                               score_cutoff=config.corroboration_similarity, workers=1)
+        for i, j in zip(*scores.nonzero()):
+            if i != j:
+                support[i] |= cluster_groups[j]
+    for cand, groups_backing in zip(clusters, support):
+        cand.support = len(groups_backing)
+    return clusters
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def resolve_story(store: Store, ref: str) -> str:
+    """A story id from a full id or an unambiguous prefix of one."""
+    ref = ref.strip()
+    if ref and store.story(ref) is not None:
+        return ref
+    matches = store.story_ids(ref) if ref else []
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise BriefError(f"no story {ref!r} in {store.path}: list them with `crosswire serve` "
+                         "or in the briefing JSON of `crosswire analyze`")
+    shown = ", ".join(matches[:5]) + (" ..." if len(matches) > 5 else "")
+    raise BriefError(f"story {ref!r} is ambiguous ({len(matches)} stories: {shown}): give more "
+                     "of the id")
+
+
+def story_document(store: Store, story_id: str, config: BriefConfig | None = None,
+                   now: datetime | None = None) -> dict[str, Any]:
+    """The briefing JSON (contract version 1) holding one story and its articles, validated.
+
+    Reads only what is stored (never parses). A story stored before its summary was
+    computed gets one here, so every briefing has a summary."""
+    story = store.story(story_id)
+    if story is None:
+        raise BriefError(f"no story {story_id!r} in {store.path}")
+    parsed = store.parsed_any(story.article_ids)
+    articles = store.articles(story.article_ids)
+    if not story.summary:
+        members = [parsed[a] for a in story.article_ids if a in parsed]
+        story = dataclasses.replace(story, summary=summarize(story, members, config))
+    document = report.build(articles, parsed, [story], [], now=now or datetime.now(UTC))
+    report.validate(document)
+    return document
+
+
+# --------------------------------------------------------------------------- the view
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Source:
+    """An article as the briefing names it."""
+
+    id: str
+    label: str  # outlet, else title, else file name; numbered when an outlet has several
+    outlet: str | None
+    title: str | None
+    url: str | None  # only http(s) links survive (see safe_url)
+    published: str | None
+    group: int  # independent source number (derivation component), 0-based
+    derived_from: tuple[tuple[str, str], ...] = ()  # (parent label, kind)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cite:
+    """The exact words of one article a statement rests on."""
+
+    article_id: str
+    label: str
+    span: Span
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    cites: tuple[Cite, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Side:
+    text: str
+    labels: tuple[str, ...]
+    cites: tuple[Cite, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Dispute:
+    claim_id: str
+    claim_text: str
+    kind: str
+    summary: str
+    sides: tuple[Side, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    text: str
+    status: str
+    independent_sources: int
+    cites: tuple[Cite, ...]
+    claimants: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class QuoteVariant:
+    text: str
+    kind: str
+    cue: str | None
+    # Word diff against the statement's first (most carried) variant: (op, words) with op
+    # "same", "ins" (words only this variant has) or "del" (words it lacks).
+    diff: tuple[tuple[str, str], ...]
+    cites: tuple[Cite, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Statement:
+    variants: tuple[QuoteVariant, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str | None  # None: quotes with no speaker found
+    entity_id: str | None
+    roles: tuple[str, ...]
+    statements: tuple[Statement, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NumberValue:
+    value: float
+    text: str
+    approx: str | None
+    claimant: str | None
+    as_of: str | None
+    cites: tuple[Cite, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NumberGroup:
+    counts: str | None
+    unit: str | None
+    values: tuple[NumberValue, ...]
+
+    @property
+    def low(self) -> float:
+        return min(v.value for v in self.values)
+
+    @property
+    def high(self) -> float:
+        return max(v.value for v in self.values)
+
+    @property
+    def spread(self) -> float | None:
+        """high / low when the values differ and are positive, else None."""
+        low, high = self.low, self.high
+        return high / low if high != low and low > 0 else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    date: str
+    start: date
+    end: date
+    summary: str
+    action: str | None
+    place: str | None
+    cites: tuple[Cite, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Edge:
+    parent: str
+    child: str
+    kind: str
+    score: float
+    direction_basis: str | None
+    evidence: int
+    excerpt: Cite | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SourceDiff:
+    source: Source
+    adds: tuple[tuple[str, str], ...]  # (claim id, claim text)
+    omits: tuple[tuple[str, str], ...]
+    alters: tuple[tuple[str, str], ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MatrixRow:
+    claim_id: str
+    text: str
+    status: str
+    cells: tuple[str, ...]  # per source, in Briefing.sources order: agrees | differs | silent
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntityRef:
+    id: str
+    name: str
+    type: str
+    roles: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Briefing:
+    story_id: str
+    headline: str
+    generated_at: str
+    sources: tuple[Source, ...]
+    independent_sources: int
+    first_published: str | None
+    last_published: str | None
+    summary: tuple[Sentence, ...]
+    facts: tuple[Fact, ...]  # corroborated and single-source claims, best supported first
+    disputes: tuple[Dispute, ...]
+    speakers: tuple[Speaker, ...]
+    numbers: tuple[NumberGroup, ...]
+    timeline: tuple[TimelineEntry, ...]
+    edges: tuple[Edge, ...]
+    per_source: tuple[SourceDiff, ...]
+    matrix: tuple[MatrixRow, ...]
+    entities: tuple[EntityRef, ...]
+    quote_count: int
+    number_count: int
+
+    def source(self, article_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == article_id), None)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.outlet for s in self.sources if s.outlet))
+
+
+def view(document: dict[str, Any], story_id: str | None = None,
+         config: BriefConfig | None = None) -> Briefing:
+    """The reader's view of one story of a briefing document (the first, unless named)."""
+    config = config or BriefConfig()
+    stories = document.get("stories") or []
+    story = next((s for s in stories if story_id in (None, s["id"])), None)
+    if story is None:
+        raise BriefError(f"the briefing has no story {story_id!r}" if story_id
+                         else "the briefing has no story")
+    texts = {a["id"]: a for a in document.get("articles", []) if a["id"] in story["article_ids"]}
+    sources = _sources(story, texts)
+    labels = {s.id: s.label for s in sources}
+
+    def cite(article_id: str, span: Iterable[int]) -> Cite | None:
+        start, end = span
+        article = texts.get(article_id)
+        if article is None or not 0 <= start < end <= len(article["text"]):
+            return None  # a span the article cannot hold is dropped, never shown wrongly
+        return Cite(article_id, labels[article_id], (start, end), article["text"][start:end])
+
+    def cites(refs: Iterable[dict[str, Any]]) -> tuple[Cite, ...]:
+        return tuple(c for r in refs if (c := cite(r["article_id"], r["span"])) is not None)
+
+    claims = story.get("claims", [])
+    claim_text = {c["id"]: c["text"] for c in claims}
+    entities = {e["id"]: e for e in story.get("entities", [])}
+    published = sorted(s.published for s in sources if s.published)
+    return Briefing(
+        story_id=story["id"],
+        headline=story.get("title") or next((s.title for s in sources if s.title), None)
+        or "Untitled story",
+        generated_at=document.get("generated_at", ""),
+        sources=sources,
+        independent_sources=story.get("independent_sources") or len({s.group for s in sources}),
+        first_published=published[0] if published else None,
+        last_published=published[-1] if published else None,
+        summary=tuple(Sentence(s["sentence"], cites(s["cites"]))
+                      for s in story.get("briefing", {}).get("summary", [])),
+        facts=_facts(claims, cites, entities),
+        disputes=tuple(
+            Dispute(c["id"], c["text"], k["kind"], k["summary"],
+                    tuple(Side(side["text"], tuple(labels.get(a, a) for a in side["article_ids"]),
+                               cites(side.get("span_refs", [])))
+                          for side in k["sides"]))
+            for c in claims for k in c.get("conflicts", [])),
+        speakers=_speakers(story.get("quotes", []), entities, cite, config),
+        numbers=_numbers(story.get("numbers", []), entities, cite),
+        timeline=_timeline(story.get("events", []), cites),
+        edges=tuple(
+            Edge(d["parent"], d["child"], d["kind"], d["score"], d.get("direction_basis"),
+                 len(d.get("evidence", [])),
+                 next((c for e in d.get("evidence", [])
+                       if (c := cite(d["child"], e["child_span"])) is not None), None))
+            for d in story.get("derivations", [])
+            if d["parent"] in labels and d["child"] in labels),
+        per_source=tuple(
+            SourceDiff(src, *(tuple((cid, claim_text.get(cid, cid)) for cid in view_[key])
+                              for key in ("adds", "omits", "alters")))
+            for src in sources
+            for view_ in [next((v for v in story.get("per_source", [])
+                                if v["article_id"] == src.id), None)]
+            if view_ is not None),
+        matrix=_matrix(claims, sources, story.get("per_source", [])),
+        entities=tuple(EntityRef(e["id"], e["name"], e["type"], tuple(e.get("roles", [])))
+                       for e in story.get("entities", [])),
+        quote_count=len(story.get("quotes", [])),
+        number_count=len(story.get("numbers", [])),
+    )
+
+
+def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> tuple[Source, ...]:
+    ids = [a for a in story["article_ids"] if a in articles]
+    ids.sort(key=lambda a: (articles[a].get("published") or "9999", a))
+    derivations = [(d["parent"], d["child"], d["kind"]) for d in story.get("derivations", [])]
+    groups = independent_groups(ids, [(p, c) for p, c, _ in derivations])
+    base: dict[str, str] = {}
+    for aid in ids:
+        a = articles[aid]
+        name = a.get("outlet") or _shorten(a.get("title") or "", 48) or PurePath(
+            a.get("source") or aid).name or aid
+        base[aid] = name
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for aid in ids:
+        total = sum(1 for v in base.values() if v == base[aid])
+        counts[base[aid]] = counts.get(base[aid], 0) + 1
+        labels[aid] = base[aid] if total == 1 else f"{base[aid]} ({counts[base[aid]]})"
+    return tuple(
+        Source(id=aid, label=labels[aid], outlet=articles[aid].get("outlet"),
+               title=articles[aid].get("title"), url=safe_url(articles[aid].get("url")),
+               published=articles[aid].get("published"), group=groups[aid],
+               derived_from=tuple((labels[p], k) for p, c, k in derivations
+                                  if c == aid and p in labels))
+        for aid in ids)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_STATUS_ORDER = {"corroborated": 0, "single-source": 1, "disputed": 2}
+
+
+def _claim_order(claim: dict[str, Any]) -> tuple[int, int, int]:
+    return (_STATUS_ORDER.get(claim["status"], 3), -claim.get("independent_sources", 0),
+            -len(claim.get("mentions", [])))
+
+
+def _facts(claims: list[dict[str, Any]], cites: Any, entities: dict[str, Any]) -> tuple[Fact, ...]:
+    out = []
+    for claim in sorted(claims, key=_claim_order):
+        if claim["status"] == "disputed":
+            continue
+        claimants = tuple(
+            entities.get(c.get("entity_id") or "", {}).get("name") or c["text"]
+            for c in claim.get("claimants", []))
+        out.append(Fact(claim["id"], claim["text"], claim["status"],
+                        claim.get("independent_sources", 0), cites(claim.get("mentions", [])),
+                        claimants))
+    return tuple(out)
+
+
+def _speakers(quotes: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
+              config: BriefConfig) -> tuple[Speaker, ...]:
+    by_speaker: dict[str, list[dict[str, Any]]] = {}
+    for q in quotes:
+        entity = entities.get(q.get("speaker_id") or "")
+        name = entity["name"] if entity else q.get("speaker")
+        by_speaker.setdefault(_norm(name) if name else "", []).append(q)
+    speakers = []
+    for key, items in by_speaker.items():
+        first = items[0]
+        entity = next((entities[q["speaker_id"]] for q in items
+                       if q.get("speaker_id") in entities), None)
+        name = entity["name"] if entity else (first.get("speaker") if key else None)
+        statements: list[list[dict[str, Any]]] = []
+        for q in items:
+            for group in statements:
+                if fuzz.token_set_ratio(_norm(q["text"]), _norm(group[0]["text"])) >= \
+                        config.quote_variant_similarity:
+                    group.append(q)
+                    break
+            else:
+                statements.append([q])
+        speakers.append(Speaker(name, entity["id"] if entity else None,
+                                tuple(entity.get("roles", [])) if entity else (),
+                                tuple(_statement(g, cite) for g in statements)))
+    # Named speakers with the most quoted statements first; unattributed quotes last.
+    speakers.sort(key=lambda s: (s.name is None, -sum(len(st.variants) for st in s.statements),
+                                 s.name or ""))
+    return tuple(speakers)
+
+
+def _statement(quotes: list[dict[str, Any]], cite: Any) -> Statement:
+    variants: dict[str, list[dict[str, Any]]] = {}
+    for q in quotes:
+        variants.setdefault(_norm(q["text"]), []).append(q)
+    ordered = sorted(variants.values(), key=lambda qs: -len({q["article_id"] for q in qs}))
+    base = ordered[0][0]["text"].split()
+    out = []
+    for i, qs in enumerate(ordered):
+        words = qs[0]["text"].split()
+        diff = (("same", qs[0]["text"]),) if i == 0 else _word_diff(base, words)
+        out.append(QuoteVariant(qs[0]["text"], qs[0]["kind"], qs[0].get("cue"), diff,
+                                tuple(c for q in qs if (c := cite(q["article_id"], q["span"])))))
+    return Statement(tuple(out))
+
+
+def _word_diff(base: list[str], words: list[str]) -> tuple[tuple[str, str], ...]:
+    """Words of ``words`` against ``base``, compared without case and punctuation."""
+    matcher = difflib.SequenceMatcher(a=[_norm(w) for w in base], b=[_norm(w) for w in words],
+                                      autojunk=False)
+    out: list[tuple[str, str]] = []
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(words[b0:b1])))
+            continue
+        if a1 > a0:
+            out.append(("del", " ".join(base[a0:a1])))
+        if b1 > b0:
+            out.append(("ins", " ".join(words[b0:b1])))
+    return tuple(out)
+
+
+def _counted(number: dict[str, Any]) -> str:
+    return _norm(number.get("counts") or "")
+
+
+def _numbers(numbers: list[dict[str, Any]], entities: dict[str, Any],
+             cite: Any) -> tuple[NumberGroup, ...]:
+    # Group by the counted thing; "workers" and "striking dock workers" are one group (the
+    # shorter description's words are all in the longer one), in one unit.
+    keys: list[tuple[str, str | None]] = []
+    members: list[list[dict[str, Any]]] = []
+    loose: list[dict[str, Any]] = []
+    for n in numbers:
+        counted = _counted(n)
+        if not counted:
+            loose.append(n)
+            continue
+        words = set(counted.split())
+        for i, (key, unit) in enumerate(keys):
+            other = set(key.split())
+            if unit == n.get("unit") and (words <= other or other <= words):
+                members[i].append(n)
+                if len(words) > len(other):
+                    keys[i] = (counted, unit)
+                break
+        else:
+            keys.append((counted, n.get("unit")))
+            members.append([n])
+    groups = [_number_group(ns, entities, cite) for ns in members]
+    groups.sort(key=lambda g: (-len(g.values), -(g.spread or 1)))
+    groups += [_number_group([n], entities, cite) for n in loose]
+    return tuple(groups)
+
+
+def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite: Any) -> NumberGroup:
+    values: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for n in numbers:
+        claimant = entities.get(n.get("claimant_id") or "", {}).get("name") or n.get("claimant")
+        values.setdefault((n["value"], claimant, n.get("as_of"), n.get("approx")), []).append(n)
+    out = []
+    for (value, claimant, as_of, approx), ns in values.items():
+        out.append(NumberValue(value, ns[0]["text"], approx, claimant, as_of,
+                               tuple(c for n in ns if (c := cite(n["article_id"], n["span"])))))
+    out.sort(key=lambda v: (v.as_of or "", v.value))
+    descriptions = sorted((n.get("counts") for n in numbers if n.get("counts")), key=len)
+    return NumberGroup(descriptions[-1] if descriptions else None, numbers[0].get("unit"),
+                       tuple(out))
+
+
+def _timeline(events: list[dict[str, Any]], cites: Any) -> tuple[TimelineEntry, ...]:
+    merged: dict[tuple[Any, ...], TimelineEntry] = {}
+    for e in events:
+        bounds = date_bounds(e.get("date"))
+        if bounds is None:
+            continue
+        key = (e["date"], e.get("action"), _norm(e.get("summary") or ""))
+        found = cites(e.get("mentions", []))
+        if key in merged:
+            old = merged[key]
+            merged[key] = dataclasses.replace(old, cites=old.cites + found)
+        else:
+            merged[key] = TimelineEntry(e["date"], bounds[0], bounds[1], e.get("summary") or "",
+                                        e.get("action"), e.get("place"), found)
+    return tuple(sorted(merged.values(), key=lambda t: (t.start, t.end, t.summary)))
+
+
+def _matrix(claims: list[dict[str, Any]], sources: tuple[Source, ...],
+            per_source: list[dict[str, Any]]) -> tuple[MatrixRow, ...]:
+    alters = {v["article_id"]: set(v.get("alters", [])) for v in per_source}
+    rows = []
+    for claim in sorted(claims, key=lambda c: (c["status"] != "disputed", *_claim_order(c))):
+        mentioned = {m["article_id"] for m in claim.get("mentions", [])}
+        # An article differs when its own per-source view says it alters the claim, or when
+        # it is on a side of a conflict other than the side most articles take.
+        odd: set[str] = set()
+        for conflict in claim.get("conflicts", []):
+            sides = sorted(conflict["sides"], key=lambda s: -len(s["article_ids"]))
+            for side in sides[1:]:
+                odd |= set(side["article_ids"])
+            mentioned |= {a for s in sides for a in s["article_ids"]}
+        cells = tuple(
+            "differs" if (claim["id"] in alters.get(s.id, ()) or s.id in odd)
+            else "agrees" if s.id in mentioned else "silent"
+            for s in sources)
+        rows.append(MatrixRow(claim["id"], claim["text"], claim["status"], cells))
+    return tuple(rows)
+
+
+def segments(text: str, marks: Iterable[tuple[int, int, str]]) -> list[tuple[str, tuple[str, ...]]]:
+    """``text`` cut at every mark boundary: (piece, ids of the marks covering it). The web UI
+    escapes each piece and wraps covered ones, so article text is never markup."""
+    marks = [(s, e, i) for s, e, i in marks if 0 <= s < e <= len(text)]
+    cuts = sorted({0, len(text), *(s for s, _, _ in marks), *(e for _, e, _ in marks)})
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        ids = tuple(dict.fromkeys(i for s, e, i in marks if s <= a and b <= e))
+        if out and out[-1][1] == ids:
+            out[-1] = (out[-1][0] + text[a:b], ids)
+        else:
+            out.append((text[a:b], ids))
+    return out

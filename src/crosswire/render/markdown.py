@@ -1,0 +1,137 @@
+"""Markdown rendering of a briefing: the same sections as the HTML briefing, as plain text.
+
+Article text is untrusted here too: Markdown renderers pass raw HTML through, so every
+piece of article data is escaped (HTML brackets, link and emphasis syntax, table pipes)
+and newlines inside a value are folded, so no article can inject markup, links or rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..brief import Briefing, Cite
+from .html import fmt_number
+
+# Inline syntax only: values never start a line (each follows a heading or list marker).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md(text: str | None) -> str:
+    """Article data as inert Markdown inline text."""
+    text = " ".join((text or "").split())
+    return _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+
+
+def _cites(cites: tuple[Cite, ...], limit: int = 8) -> str:
+    if not cites:
+        return ""
+    labels = list(dict.fromkeys(md(c.label) for c in cites))
+    more = f" +{len(labels) - limit} more" if len(labels) > limit else ""
+    return " *(" + "; ".join(labels[:limit]) + more + ")*"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_markdown(b: Briefing) -> str:
+    out: list[str] = [f"# {md(b.headline)}", ""]
+    dates = ""
+    if b.first_published:
+        dates = f" · {b.first_published}" + (
+            f" to {b.last_published}" if b.last_published != b.first_published else "")
+    out += [f"{_plural(len(b.sources), 'article')} from {_plural(len(b.outlets), 'outlet')} · "
+            f"**{_plural(b.independent_sources, 'independent source')}**{dates}", ""]
+
+    out += ["## Summary", ""]
+    out += [f"{i}. {md(s.text)}{_cites(s.cites)}" for i, s in enumerate(b.summary, 1)] or [
+        "_No summary: the stored articles have no usable sentences._"]
+
+    out += ["", "## Key facts", ""]
+    out += [f"- {md(f.text)} — {f.status}, {_plural(f.independent_sources, 'independent source')}"
+            + (f"; according to {md('; '.join(f.claimants))}" if f.claimants else "")
+            + _cites(f.cites) for f in b.facts] or ["_No claims aligned across sources yet._"]
+
+    out += ["", "## Disputed points", ""]
+    for d in b.disputes:
+        out += [f"### {md(d.kind)}: {md(d.summary)}", "", f"Claim: {md(d.claim_text)}", ""]
+        out += [f"- **{md(', '.join(side.labels))}**: {md(side.text)}" for side in d.sides]
+        out.append("")
+    if not b.disputes:
+        out += ["_No disputed points found._"]
+
+    out += ["", "## Who said what", ""]
+    for sp in b.speakers:
+        roles = f" ({md(', '.join(sp.roles))})" if sp.roles else ""
+        out += [f"### {md(sp.name) if sp.name else 'Unattributed'}{roles}", ""]
+        for st in sp.statements:
+            for i, v in enumerate(st.variants):
+                marker = "-" if i == 0 else "  - variant:"
+                words = md(v.text)
+                if i:
+                    words = " ".join(f"~~{md(w)}~~" if op == "del" else f"**{md(w)}**"
+                                     if op == "ins" else md(w) for op, w in v.diff)
+                quoted = f"“{words}”" if v.kind == "direct" else words
+                out.append(f"{marker} {quoted} — {v.kind}{_cites(v.cites)}")
+        out.append("")
+    if not b.speakers:
+        out += ["_No quotes found._"]
+
+    out += ["", "## Numbers", ""]
+    for g in b.numbers:
+        spread = (f" — from {fmt_number(g.low, g.unit)} to {fmt_number(g.high, g.unit)}"
+                  f" (×{g.spread:.2f})" if g.spread else "")
+        out += [f"### {md(g.counts) if g.counts else 'Figure'}{spread}", "",
+                "| value | as written | claimant | as of | sources |", "|---:|---|---|---|---|"]
+        out += [f"| {fmt_number(v.value, g.unit)} | {md(v.text)} | {md(v.claimant) or 'not named'}"
+                f" | {md(v.as_of)} | {'; '.join(dict.fromkeys(md(c.label) for c in v.cites))} |"
+                for v in g.values]
+        out.append("")
+    if not b.numbers:
+        out += ["_No numbers found._"]
+
+    out += ["", "## Timeline", ""]
+    out += [f"- **{md(t.date)}** — {md(t.summary)}" + (f" ({md(t.place)})" if t.place else "")
+            + _cites(t.cites) for t in b.timeline] or ["_No dated events found._"]
+
+    out += ["", "## Provenance", "",
+            f"**{_plural(b.independent_sources, 'independent source')}** among "
+            f"{_plural(len(b.sources), 'article')}.", ""]
+    for e in b.edges:
+        child, parent = b.source(e.child), b.source(e.parent)
+        out.append(f"- {md(child.label if child else e.child)} is a *{e.kind}* of "
+                   f"{md(parent.label if parent else e.parent)} (score {e.score:.2f}, "
+                   f"{_plural(e.evidence, 'shared passage')})"
+                   + (f": {md(e.direction_basis)}" if e.direction_basis else ""))
+    if not b.edges:
+        out.append("_No copying or rewriting found between the articles._")
+
+    out += ["", "## What each source adds, omits and alters", ""]
+    for d in b.per_source:
+        out.append(f"- **{md(d.source.label)}**")
+        for name, items in (("adds", d.adds), ("omits", d.omits), ("alters", d.alters)):
+            if items:
+                out.append(f"  - {name}: " + "; ".join(md(text) for _, text in items))
+    if not b.per_source:
+        out.append("_No per-source comparison yet (it needs aligned claims)._")
+
+    out += ["", "## Claims by source", ""]
+    if b.matrix:
+        symbols = {"agrees": "✓", "differs": "≠", "silent": "·"}
+        out += ["| claim | " + " | ".join(md(s.label) for s in b.sources) + " |",
+                "|---|" + "|".join(":-:" for _ in b.sources) + "|"]
+        out += [f"| {md(r.text)} | " + " | ".join(symbols[c] for c in r.cells) + " |"
+                for r in b.matrix]
+        out += ["", "✓ agrees · ≠ differs · · silent"]
+    else:
+        out.append("_No claims aligned across sources yet._")
+
+    out += ["", "## Sources", ""]
+    for s in b.sources:
+        derived = "".join(f"; {kind} of {md(p)}" for p, kind in s.derived_from)
+        link = f"; <{s.url}>" if s.url else ""  # safe_url: an autolink holds no < > or spaces
+        out.append(f"- **{md(s.label)}**" + (f": {md(s.title)}" if s.title else "")
+                   + f" — {md(s.published) or 'date unknown'}; independent source {s.group + 1}"
+                   + derived + link + f"; `{s.id}`")
+    out += ["", f"_Generated {md(b.generated_at)} by crosswire; story `{b.story_id}`._", ""]
+    return "\n".join(out)

@@ -1,0 +1,314 @@
+"""Briefing assembly (summary, view) and the Markdown / HTML / JSON renderings."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crosswire.brief import (
+    date_bounds,
+    independent_groups,
+    resolve_story,
+    safe_url,
+    segments,
+    story_document,
+    summarize,
+    view,
+)
+from crosswire.cli import app
+from crosswire.config import BriefConfig
+from crosswire.errors import BriefError
+from crosswire.records import (
+    AlignedClaim,
+    Article,
+    Derivation,
+    ParsedArticle,
+    SpanRef,
+    Story,
+)
+from crosswire.render import render_html, render_markdown
+from crosswire.render.markdown import md
+from crosswire.report import validate
+from crosswire.store import Store
+from fictional import CLOSE, IMG, SCRIPT, SVG, sentences
+from htmlcheck import elements, unsafe
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parsed(text: str, outlet: str, published: str = "2026-05-02") -> ParsedArticle:
+    article = Article(id=Article.make_id(text, None, None, outlet), source=f"{outlet}.txt",
+                      raw_id="r_0", text=text, outlet=outlet, published=published, language="en")
+    return ParsedArticle(article=article, sentences=sentences(text))
+
+
+LEAD = "Flood water reached the old town of Varno on Friday, forcing two hundred families out."
+SECOND = "The river authority said the barrier at Kell Point had given way shortly before midnight."
+THIRD = "Schools in the lower districts will stay closed until the water has been pumped away."
+FOURTH = "Volunteers from three neighbouring villages filled sandbags through the night."
+OTHER = "A local baker said she had never seen the square under water in forty years of trading."
+REWORDED = "Two hundred families had to leave the old town of Varno on Friday as flood water arrived."
+
+
+# --------------------------------------------------------------------------- small helpers
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-03-04", (date(2025, 3, 4), date(2025, 3, 4))),
+    ("2025-03", (date(2025, 3, 1), date(2025, 3, 31))),
+    ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
+    ("2025-12", (date(2025, 12, 1), date(2025, 12, 31))),
+    ("2025", (date(2025, 1, 1), date(2025, 12, 31))),
+    ("2025-W09", (date(2025, 2, 24), date(2025, 3, 2))),
+    ("2025-Q4", (date(2025, 10, 1), date(2025, 12, 31))),
+    ("2025-03-03TEV", (date(2025, 3, 3), date(2025, 3, 3))),
+    ("2025-03-03T18:30", (date(2025, 3, 3), date(2025, 3, 3))),
+    ("P3Y", None), ("PRESENT_REF", None), ("", None), (None, None), ("2025-13-01", None),
+])
+def test_date_bounds(value: str | None, expected: tuple[date, date] | None) -> None:
+    assert date_bounds(value) == expected
+
+
+@pytest.mark.parametrize("url, safe", [
+    ("https://paper.example/a?b=1", True), ("http://paper.example/", True),
+    ("javascript:alert(1)", False), ("JAVASCRIPT:alert(1)", False), (" javascript:x", False),
+    ("data:text/html,<b>", False), ("vbscript:x", False), ("//paper.example/a", False),
+    ("https://paper.example/\"onmouseover=x", False), ("https://a.example/<script>", False),
+    (None, False), ("", False),
+])
+def test_safe_url(url: str | None, safe: bool) -> None:
+    assert (safe_url(url) is not None) is safe
+
+
+def test_independent_groups_follow_derivation_edges() -> None:
+    groups = independent_groups(["a", "b", "c", "d"], [("a", "b"), ("c", "b"), ("x", "d")])
+    assert groups["a"] == groups["b"] == groups["c"] != groups["d"]
+    assert sorted(set(groups.values())) == [0, 1]
+
+
+@pytest.mark.parametrize("text, marks, expected", [
+    ("abcdef", [], [("abcdef", ())]),
+    ("abcdef", [(1, 3, "x")], [("a", ()), ("bc", ("x",)), ("def", ())]),
+    ("abcdef", [(0, 4, "x"), (2, 6, "y")], [("ab", ("x",)), ("cd", ("x", "y")), ("ef", ("y",))]),
+    ("abcdef", [(0, 6, "x"), (9, 12, "bad"), (3, 2, "bad")], [("abcdef", ("x",))]),
+])
+def test_segments_cut_at_every_boundary(text: str, marks: list, expected: list) -> None:
+    out = segments(text, marks)
+    assert out == expected
+    assert "".join(piece for piece, _ in out) == text
+
+
+# --------------------------------------------------------------------------- summary
+
+def test_summary_from_sentences_collapses_copies_and_cites_every_copy() -> None:
+    original = parsed(" ".join([LEAD, SECOND, THIRD, FOURTH]), "Varno Post", "2026-05-01")
+    copy = parsed(" ".join([LEAD, SECOND, THIRD]) + " Subscribe for more.", "Kell Daily")
+    independent = parsed(" ".join([REWORDED, OTHER]), "River Radio")
+    story = Story(id="s_1", title="Flood", article_ids=(original.id, copy.id, independent.id),
+                  independent_sources=2,
+                  derivations=(Derivation(original.id, copy.id, "copy", 0.95),))
+    summary = summarize(story, [copy, independent, original])
+    texts = [s.sentence for s in summary]
+    assert 3 <= len(summary) <= 6
+    assert len(set(texts)) == len(texts)
+    lead = next(s for s in summary if s.sentence in (LEAD, REWORDED))
+    # The copied lead is one sentence citing both copies; every cite holds the exact words.
+    assert {c.article_id for c in lead.cites} >= {original.id, copy.id} or lead.sentence == REWORDED
+    members = {p.id: p.article.text for p in (original, copy, independent)}
+    for s in summary:
+        assert s.cites
+        for c in s.cites:
+            assert members[c.article_id][c.span[0]:c.span[1]] == s.sentence
+    # The lead said by both independent sources (in other words) is chosen once, not twice.
+    assert not (LEAD in texts and REWORDED in texts)
+
+
+def test_summary_prefers_corroborated_claims_and_never_states_a_disputed_one() -> None:
+    a = parsed(" ".join([LEAD, SECOND, THIRD, FOURTH, OTHER]), "Varno Post")
+    text = a.article.text
+
+    def claim(key: str, words: str, status: str, n: int) -> AlignedClaim:
+        start = text.index(words)
+        return AlignedClaim(f"c_{key}", words, status, n, (SpanRef(a.id, (start, start + len(words))),))
+
+    story = Story(id="s_2", title="Flood", article_ids=(a.id,), independent_sources=3, claims=(
+        claim("1", FOURTH, "single-source", 1), claim("2", SECOND, "corroborated", 3),
+        claim("3", THIRD, "disputed", 2), claim("4", LEAD, "corroborated", 2),
+        claim("5", OTHER, "single-source", 1)))
+    summary = summarize(story, [a])
+    texts = [s.sentence for s in summary]
+    assert THIRD not in texts
+    assert LEAD in texts and SECOND in texts
+    assert texts.index(LEAD) < texts.index(SECOND)  # in reading order
+    assert all(s.cites for s in summary)
+
+
+@pytest.mark.parametrize("independent, expected", [(1, 3), (2, 4), (3, 5), (4, 6), (9, 6)])
+def test_summary_length_grows_with_independent_sources(independent: int, expected: int) -> None:
+    subjects = ["The harbour board", "Teachers in Brena", "A court in Oster", "Farmers near Lund",
+                "The city orchestra", "Two ferry captains", "A hospital trust", "Cyclists on Main Road",
+                "The rail union", "Museum staff"]
+    verbs = ["approved new berths for", "protested outside", "fined the owners of", "harvested",
+             "rehearsed a symphony about", "rescued", "opened a ward for", "blocked", "balloted",
+             "catalogued"]
+    objects = ["cargo ships from the north", "the education office", "a shuttered factory",
+               "an early barley crop", "migrating geese", "a stranded yacht crew",
+               "children with asthma", "delivery lorries", "its tram drivers", "medieval coins"]
+    sents = [f"{s} {v} {o} during the week, officials confirmed." for s, v, o in
+             zip(subjects, verbs, objects)]
+    a = parsed(" ".join(sents), "Brena Times")
+    story = Story(id="s_3", title=None, article_ids=(a.id,), independent_sources=independent)
+    summary = summarize(story, [a])
+    assert len(summary) == expected
+
+
+def test_summary_of_articles_without_sentences_is_empty() -> None:
+    a = ParsedArticle(Article(id="a_1", source="x", raw_id="r", text="Kurz.", language="de"))
+    assert summarize(Story(id="s_4", title=None, article_ids=("a_1",)), [a]) == ()
+
+
+# --------------------------------------------------------------------------- view of the fictional story
+
+@pytest.fixture(scope="module")
+def documents(web_store: tuple[Path, dict[str, str]]) -> dict[str, dict]:
+    path, ids = web_store
+    with Store(path) as store:
+        return {name: story_document(store, sid) for name, sid in ids.items()}
+
+
+def test_story_document_follows_the_contract(documents: dict[str, dict]) -> None:
+    for doc in documents.values():
+        validate(doc)
+        assert len(doc["stories"]) == 1
+        assert {a["id"] for a in doc["articles"]} == set(doc["stories"][0]["article_ids"])
+        assert doc["stories"][0]["briefing"]["summary"], "a summary is computed when none is stored"
+
+
+def test_resolve_story_by_prefix(web_store: tuple[Path, dict[str, str]]) -> None:
+    path, ids = web_store
+    with Store(path) as store:
+        assert resolve_story(store, ids["ferry"][:6]) == ids["ferry"]
+        with pytest.raises(BriefError, match="ambiguous"):
+            resolve_story(store, "s_")
+        with pytest.raises(BriefError, match="no story"):
+            resolve_story(store, "s_nothing")
+
+
+def test_view_groups_quotes_numbers_and_sides(documents: dict[str, dict]) -> None:
+    b = view(documents["ferry"])
+    assert len({s.label for s in b.sources}) == len(b.sources) == 4
+    assert b.independent_sources == 2 and len({s.group for s in b.sources}) == 2
+    veller = next(s for s in b.speakers if s.name == "Jonas Veller")
+    assert veller.roles == ("union leader",)
+    assert len(veller.statements) == 1
+    first, other = veller.statements[0].variants
+    assert len(first.cites) == 3 and len(other.cites) == 1  # the carried wording comes first
+    assert ("ins", "have nothing left to give.") in other.diff and ("del", "are exhausted") in other.diff
+    crew = next(g for g in b.numbers if g.counts == "crew members")
+    assert (crew.low, crew.high) == (1200, 1500) and crew.spread == pytest.approx(1.25)
+    assert [t.date for t in b.timeline] == sorted(t.date for t in b.timeline)
+    assert {d.kind for d in b.disputes} == {"date", "number", "quote-wording", "certainty"}
+    ledger = [s.label for s in b.sources].index("Northgate Ledger")
+    for row in b.matrix:
+        if row.status == "disputed":
+            assert row.cells[ledger] == "differs"
+    fuel = next(r for r in b.matrix if r.text.startswith("Analysts"))
+    assert fuel.cells.count("agrees") == 1 and fuel.cells.count("silent") == 3
+    for sentence in b.summary:
+        for c in sentence.cites:
+            assert c.text  # every cite resolves to words of its article
+
+
+def test_view_of_a_sparse_story_has_empty_sections(documents: dict[str, dict]) -> None:
+    b = view(documents["sparse"])
+    assert b.headline == "Tollan bridge works resume"  # no story title: the first article's
+    assert not (b.facts or b.disputes or b.speakers or b.numbers or b.timeline or b.edges
+                or b.matrix or b.per_source)
+    assert b.summary  # from the articles' sentences
+    md_text = render_markdown(b)
+    assert "No claims aligned across sources yet" in md_text
+    assert "Untitled" not in render_html(b, documents["sparse"])
+
+
+# --------------------------------------------------------------------------- rendering and escaping
+
+@pytest.mark.parametrize("text, expected", [
+    ("plain words", "plain words"),
+    ("<script>x</script>", "\\<script\\>x\\</script\\>"),
+    ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),
+    ("a | b", "a \\| b"),
+    ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
+    ("line\n\n# heading", "line # heading"),
+    ("&lt;b&gt;", "&amp;lt;b&amp;gt;"),
+])
+def test_markdown_escapes_article_data(text: str, expected: str) -> None:
+    assert md(text) == expected
+
+
+def test_markdown_briefing_of_hostile_story_is_inert(documents: dict[str, dict]) -> None:
+    text = render_markdown(view(documents["hostile"]))
+    without_autolinks = re.sub(r"<https?://[^\s<>]+>", "", text)
+    assert not re.search(r"(?<!\\)<[a-zA-Z/]", without_autolinks), "raw HTML tag in Markdown"
+    assert "javascript:" not in text.replace("javascript:alert", "")  # only as escaped text
+    assert "](javascript" not in text and "](data:" not in text
+
+
+def test_html_briefing_is_self_contained_and_inert(documents: dict[str, dict]) -> None:
+    doc = documents["hostile"]
+    html = render_html(view(doc), doc)
+    assert "<style>" in html and "Content-Security-Policy" in html
+    # Nothing is fetched and nothing runs: the only script element is the inline JSON data,
+    # and it holds the whole document.
+    assert unsafe(html) == []
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+    assert len(scripts) == 1 and 'type="application/json"' in scripts[0][0]
+    assert json.loads(scripts[0][1]) == doc
+    # Payloads arrive as text, never as markup or links.
+    for payload in (SCRIPT, SVG, IMG, CLOSE):
+        assert payload not in html
+    assert "&lt;script&gt;alert(&#39;xss-script&#39;)&lt;/script&gt;" in html
+    hrefs = [attrs["href"] or "" for _, attrs in elements(html) if "href" in attrs]
+    assert all(h.startswith(("#", "https://", "http://")) for h in hrefs)
+
+
+def test_html_briefing_shows_every_section(documents: dict[str, dict]) -> None:
+    doc = documents["ferry"]
+    html = render_html(view(doc), doc)
+    for section in ("summary", "facts", "disputes", "quotes", "numbers", "timeline",
+                    "provenance", "per-source", "matrix", "sources"):
+        assert f'id="{section}"' in html
+    assert html.count("<svg") == 3  # derivation graph, timeline, one number plot
+    assert "<ins>have nothing left to give.</ins>" in html
+
+
+# --------------------------------------------------------------------------- the command
+
+@pytest.mark.parametrize("fmt, check", [
+    ("md", lambda text: text.startswith("# Ferry crews strike in Port Calder")),
+    ("html", lambda text: text.startswith("<!doctype html>") and "</html>" in text),
+    ("json", lambda text: validate(json.loads(text)) is None),
+])
+def test_brief_command_writes_each_format(web_store: tuple[Path, dict[str, str]], tmp_path: Path,
+                                          fmt: str, check: object) -> None:
+    path, ids = web_store
+    out = tmp_path / f"briefing.{fmt}"
+    result = CliRunner().invoke(app, ["brief", ids["ferry"][:8], "--format", fmt, "--db",
+                                      str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8"))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("args", [["s_unknown"], ["s_"], ["s_c", "--format", "pdf"]])
+def test_brief_command_usage_errors(web_store: tuple[Path, dict[str, str]], args: list[str]) -> None:
+    path, _ = web_store
+    result = CliRunner().invoke(app, ["brief", *args, "--db", str(path)])
+    assert result.exit_code == 2
+
+
+def test_brief_command_without_a_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["brief", "s_1", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and not (tmp_path / "none.db").exists()
