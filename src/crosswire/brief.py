@@ -393,6 +393,7 @@ class TimelineEntry:
     summary: str
     action: str | None
     place: str | None
+    actor: str | None
     cites: tuple[Cite, ...]
 
 
@@ -441,7 +442,7 @@ class Briefing:
     first_published: str | None
     last_published: str | None
     summary: tuple[Sentence, ...]
-    facts: tuple[Fact, ...]  # corroborated and single-source claims, best supported first
+    claims: tuple[Fact, ...]  # every aligned claim, best supported first, disputed last
     disputes: tuple[Dispute, ...]
     speakers: tuple[Speaker, ...]
     numbers: tuple[NumberGroup, ...]
@@ -455,6 +456,11 @@ class Briefing:
 
     def source(self, article_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == article_id), None)
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The claims not in dispute (corroborated and single-source)."""
+        return tuple(c for c in self.claims if c.status != "disputed")
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -499,7 +505,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
         last_published=published[-1] if published else None,
         summary=tuple(Sentence(s["sentence"], cites(s["cites"]))
                       for s in story.get("briefing", {}).get("summary", [])),
-        facts=_facts(claims, cites, entities),
+        claims=_claims(claims, cites, entities),
         disputes=tuple(
             Dispute(c["id"], c["text"], k["kind"], k["summary"],
                     tuple(Side(side["text"], tuple(labels.get(a, a) for a in side["article_ids"]),
@@ -508,7 +514,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
             for c in claims for k in c.get("conflicts", [])),
         speakers=_speakers(story.get("quotes", []), entities, cite, config),
         numbers=_numbers(story.get("numbers", []), entities, cite),
-        timeline=_timeline(story.get("events", []), cites),
+        timeline=_timeline(story.get("events", []), entities, cites),
         edges=tuple(
             Edge(d["parent"], d["child"], d["kind"], d["score"], d.get("direction_basis"),
                  len(d.get("evidence", [])),
@@ -570,11 +576,9 @@ def _claim_order(claim: dict[str, Any]) -> tuple[int, int, int]:
             -len(claim.get("mentions", [])))
 
 
-def _facts(claims: list[dict[str, Any]], cites: Any, entities: dict[str, Any]) -> tuple[Fact, ...]:
+def _claims(claims: list[dict[str, Any]], cites: Any, entities: dict[str, Any]) -> tuple[Fact, ...]:
     out = []
     for claim in sorted(claims, key=_claim_order):
-        if claim["status"] == "disputed":
-            continue
         claimants = tuple(
             entities.get(c.get("entity_id") or "", {}).get("name") or c["text"]
             for c in claim.get("claimants", []))
@@ -694,7 +698,8 @@ def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite:
                        tuple(out))
 
 
-def _timeline(events: list[dict[str, Any]], cites: Any) -> tuple[TimelineEntry, ...]:
+def _timeline(events: list[dict[str, Any]], entities: dict[str, Any],
+              cites: Any) -> tuple[TimelineEntry, ...]:
     merged: dict[tuple[Any, ...], TimelineEntry] = {}
     for e in events:
         bounds = date_bounds(e.get("date"))
@@ -706,8 +711,9 @@ def _timeline(events: list[dict[str, Any]], cites: Any) -> tuple[TimelineEntry, 
             old = merged[key]
             merged[key] = dataclasses.replace(old, cites=old.cites + found)
         else:
+            actor = entities.get(e.get("actor_id") or "", {}).get("name") or e.get("actor")
             merged[key] = TimelineEntry(e["date"], bounds[0], bounds[1], e.get("summary") or "",
-                                        e.get("action"), e.get("place"), found)
+                                        e.get("action"), e.get("place"), actor, found)
     return tuple(sorted(merged.values(), key=lambda t: (t.start, t.end, t.summary)))
 
 

@@ -23,6 +23,7 @@ into several containers of the same class (a body interrupted by a mid-article a
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import json
 import re
@@ -107,7 +108,7 @@ _RULES: list[tuple[str, str, bool]] = [
      r"digest))\b).*\b(?:sign(?:ing)? up|subscrib\w*|register|get|receive|join|"
      r"want|delivered)\b", True),
     ("paywall-prompt",
-     r"^(?:subscribe|subscribers? only|become a (?:subscriber|member)|already (?:a subscriber|"
+     r"^(?:subscribe|subscribers? only|subscribers (?:read|can read) more|become a (?:subscriber|member)|already (?:a subscriber|"
      r"a member|have an account|subscribed)|unlock|get (?:unlimited|full|digital|instant) access|"
      r"start your (?:free )?(?:trial|subscription)|to continue reading|continue reading with|"
      r"this (?:article|story|content) is (?:for|only|available|reserved|exclusive)|"
@@ -116,7 +117,7 @@ _RULES: list[tuple[str, str, bool]] = [
      r"abonnez-vous|assine|abonnieren sie|abbonati)\b.{0,300}$", True),
     ("paywall-prompt",
      r"^(?=.{0,200}$)(?=.*\b(?:subscri\w+|free articles?|unlimited (?:digital )?access|paywall|"
-     r"premium (?:content|articles?|members?)|reprints?|non-commercial use)\b)"
+     r"premium (?:content|articles?|members?))\b)"
      r"(?=.*\b(?:you|your|you're|our|us)\b)", True),
     ("share-prompt", rf"^\W*{_SHARE_WORD}(?:[\s|/,·•:–-]+{_SHARE_WORD})*\W*$", True),
     ("share-prompt",
@@ -141,12 +142,13 @@ _RULES: list[tuple[str, str, bool]] = [
     ("credit",
      r"^(?:photo|photograph|image|picture|video|graphic|illustration|file photo|main image|"
      r"top image|header image)s?(?:\s+credits?)?\s*(?:by\s+|[:/©]\s*)[^.!?]{1,100}$", False),
-    ("credit", r"^(?:©|\(c\)|copyright)\s*.{1,160}$", False),
+    ("credit", r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}))\s*.{0,160}$", False),
     # Rights notices: "This copy is for your personal, non-commercial use only."
     ("credit", r"^this (?:copy|article|material|content|story) (?:is|may) .{0,60}"
                r"\b(?:personal,? non-commercial|not be (?:published|reproduced|redistributed))\b.{0,400}$",
      False),
-    ("credit", r"^.{0,120}(?:all rights reserved|(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?(?:\d{4}|[A-Z]))"
+    ("credit", r"^.{0,120}(?:all rights reserved|(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?"
+               r"(?:\d{4}|(?-i:[A-Z])))"
                r".{0,100}$", True),
     ("credit", r"^\(?(?:ap|afp|reuters|getty images|epa|shutterstock|pa(?: media)?|dpa)"
                r"(?: photos?)?(?:\s*/\s*.{1,60})?\)?$", False),
@@ -635,13 +637,19 @@ def _draft(doc: RawDocument, config: CleanConfig) -> _Draft:
 # --------------------------------------------------------------------------- the cleaner
 
 
+@functools.cache
+def _language_identifier() -> py3langid.langid.LanguageIdentifier:
+    # Loading the model takes about two seconds; every Cleaner of a process shares one.
+    return py3langid.langid.LanguageIdentifier.from_model_file(py3langid.langid.MODEL_FILE,
+                                                               norm_probs=True)
+
+
 class Cleaner:
     """RawDocument -> Article. ``clean_batch`` adds the cross-article repeated-line evidence."""
 
     def __init__(self, config: CleanConfig | None = None):
         self.config = config or CleanConfig()
-        self._langid = py3langid.langid.LanguageIdentifier.from_model_file(
-            py3langid.langid.MODEL_FILE, norm_probs=True)
+        self._langid = _language_identifier()
 
     def __call__(self, doc: RawDocument) -> Article:
         return self._finish(self._first_pass(doc), repeated=frozenset())
@@ -815,7 +823,7 @@ class Cleaner:
 
     @staticmethod
     def _read_welcome(draft: _Draft, line: str) -> None:
-        m = re.match(r"^welcome (?:to|back to)\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’&.-]*\s?){1,5})",
+        m = re.match(r"^(?i:welcome (?:back )?to)\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’&.-]*\s?){1,5})",
                      line)
         if m:
             draft.set_outlet(re.sub(r"\s+(?:online|website|site)$", "", m.group("name").strip(),

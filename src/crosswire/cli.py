@@ -202,5 +202,30 @@ def brief(story: Annotated[str, typer.Argument(help="Story id, or an unambiguous
         raise _fatal(exc) from exc
 
 
+@app.command()
+def serve(db: DbOption = None,
+          host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port (default 8765).")] = None,
+          token: Annotated[str | None, typer.Option(help="Token the ingest endpoints require; without one they are disabled. Prefer the CROSSWIRE_WEB__TOKEN environment variable: a flag shows in the process list.")] = None,
+          quiet: QuietOption = False, config_file: ConfigOption = None) -> None:
+    """Run the web application: story list and search, briefings, sources side by side,
+    entities, and (with a token) an ingest page."""
+    import uvicorn
+
+    from .web import create_app
+
+    config = _config(config_file, db, quiet, web__host=host, web__port=port, web__token=token)
+    try:
+        web_app = create_app(config)
+    except CrosswireError as exc:
+        raise _fatal(exc) from exc
+    if not config.quiet:
+        err.print(f"crosswire on [bold]http://{config.web.host}:{config.web.port}/[/bold] over "
+                  f"{config.db}; ingest "
+                  + ("enabled (token required)" if config.web.token else "disabled (no token)"))
+    uvicorn.run(web_app, host=config.web.host, port=config.web.port,
+                log_level="warning" if config.quiet else "info")
+
+
 if __name__ == "__main__":  # python -m crosswire.cli
     app()

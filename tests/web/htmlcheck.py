@@ -30,14 +30,16 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
 def unsafe(html: str, allow_scripts: set[str] = frozenset()) -> list[str]:
     """Everything in ``html`` that could run code or fetch from elsewhere: script elements
     (other than JSON data or the ``allow_scripts`` sources), event-handler attributes,
-    javascript:/data: links, inline styles and fetching elements."""
+    javascript:/data: links, inline styles and fetching elements (a ``<link>`` to this
+    site's own path excepted)."""
     found = []
     for tag, attrs in elements(html):
         if tag == "script" and attrs.get("type") != "application/json" \
                 and attrs.get("src") not in allow_scripts:
             found.append(f"<script {attrs}>")
-        if tag in FETCHING and not (tag == "link" and attrs.get("rel") == "stylesheet"
-                                    and (attrs.get("href") or "").startswith("/static/")):
+        href = attrs.get("href") or ""
+        same_site = href.startswith("/") and not href.startswith("//")
+        if tag in FETCHING and not (tag == "link" and same_site):
             found.append(f"<{tag}>")
         for name, value in attrs.items():
             if name.startswith("on"):

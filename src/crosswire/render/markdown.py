@@ -50,7 +50,9 @@ def render_markdown(b: Briefing) -> str:
     out += ["", "## Key facts", ""]
     out += [f"- {md(f.text)} — {f.status}, {_plural(f.independent_sources, 'independent source')}"
             + (f"; according to {md('; '.join(f.claimants))}" if f.claimants else "")
-            + _cites(f.cites) for f in b.facts] or ["_No claims aligned across sources yet._"]
+            + _cites(f.cites) for f in b.facts] or [
+        "_Every aligned claim is disputed (below)._" if b.claims
+        else "_No claims aligned across sources yet._"]
 
     out += ["", "## Disputed points", ""]
     for d in b.disputes:

@@ -302,11 +302,13 @@ class Store:
             "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (escaped + "%",))]
 
     def story_rows(self) -> list[sqlite3.Row]:
-        """One row per story for listings, without decoding story data: id, title, size,
-        independent_sources, first_published, last_published, outlets (a JSON list),
-        updated_at."""
+        """One row per story for listings, without decoding story data: id, title (the
+        story's, else its first titled article's), size, independent_sources,
+        first_published, last_published, outlets (a JSON list), updated_at."""
         return self.query(
-            "SELECT s.id, s.title, s.size, s.updated_at,"
+            "SELECT s.id, COALESCE(s.title, (SELECT a2.title FROM story_articles sa2 JOIN articles"
+            " a2 ON a2.id = sa2.article_id WHERE sa2.story_id = s.id AND a2.title IS NOT NULL"
+            " ORDER BY COALESCE(a2.published, '9999'), a2.id LIMIT 1)) AS title, s.size, s.updated_at,"
             " json_extract(s.data, '$.independent_sources') AS independent_sources,"
             " MIN(a.published) AS first_published, MAX(a.published) AS last_published,"
             " json_group_array(DISTINCT a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets"

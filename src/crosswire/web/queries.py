@@ -1,0 +1,170 @@
+"""Read-side queries of the web application: the story list, entities across stories, the
+aligned-sources panels of a story page.
+
+Take the store (and a story's briefing view); give plain JSON-ready dicts, the same ones the
+HTML pages render and the ``/api`` routes return, so every page and its JSON twin agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from .. import brief
+from ..config import BriefConfig
+from ..store import Store
+
+PER_PAGE = 25
+SORTS = ("relevance", "size", "recent")
+
+
+def entity_key(name: str) -> str:
+    """The URL key of an entity name: case-, accent- and punctuation-insensitive."""
+    text = unicodedata.normalize("NFKD", name).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", text).strip("-")
+
+
+def story_list(store: Store, q: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, outlet: str | None = None, entity: str | None = None,
+               sort: str | None = None, page: int = 1) -> dict[str, Any]:
+    """Stories matching every given filter, sorted and paged. ``q`` is a full-text query over
+    article titles and text; dates keep stories whose publication range overlaps them."""
+    rows = [dict(r) for r in store.story_rows()]
+    for row in rows:
+        row["outlets"] = json.loads(row["outlets"] or "[]")
+    rank: dict[str, int] = {}
+    if q and q.strip():
+        hits = store.stories_of_articles(store.search(q, limit=1000))
+        rank = {sid: i for i, sid in enumerate(hits)}
+        rows = [r for r in rows if r["id"] in rank]
+    if date_from:
+        rows = [r for r in rows if (r["last_published"] or "") >= date_from]
+    if date_to:
+        # "2026-03" as an upper bound includes every day of March.
+        rows = [r for r in rows if r["first_published"] and r["first_published"][:len(date_to)] <= date_to]
+    if outlet:
+        wanted = outlet.casefold()
+        rows = [r for r in rows if any(o.casefold() == wanted for o in r["outlets"])]
+    if entity and entity.strip():
+        having = set(store.stories_with_entity(entity))
+        rows = [r for r in rows if r["id"] in having]
+    sort = sort if sort in SORTS else ("relevance" if rank else "size")
+    if sort == "relevance" and rank:
+        rows.sort(key=lambda r: rank[r["id"]])
+    elif sort == "recent":
+        rows.sort(key=lambda r: (r["last_published"] or "", r["size"]), reverse=True)
+    else:
+        sort = "size"
+        rows.sort(key=lambda r: (-r["size"], -(r["independent_sources"] or 0), r["id"]))
+    pages = max(1, math.ceil(len(rows) / PER_PAGE))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+    return {
+        "stories": [{
+            "id": r["id"], "title": r["title"], "articles": r["size"],
+            "independent_sources": r["independent_sources"],
+            "first_published": r["first_published"], "last_published": r["last_published"],
+            "outlets": r["outlets"], "url": f"/stories/{r['id']}"} for r in shown],
+        "total": len(rows), "page": page, "pages": pages, "per_page": PER_PAGE,
+        "query": {"q": q, "date_from": date_from, "date_to": date_to, "outlet": outlet,
+                  "entity": entity, "sort": sort},
+    }
+
+
+def entities(store: Store, q: str | None = None) -> list[dict[str, Any]]:
+    """Every entity name across stories (names merged by key), most widespread first."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in store.entity_rows():
+        if not row["name"]:
+            continue
+        key = entity_key(row["name"])
+        if not key or (q and q.casefold() not in row["name"].casefold()):
+            continue
+        item = merged.setdefault(key, {"key": key, "name": row["name"], "type": row["type"],
+                                       "stories": 0, "url": f"/entities/{key}"})
+        item["stories"] = max(item["stories"], row["stories"])
+    return sorted(merged.values(), key=lambda e: (-e["stories"], e["name"].casefold()))
+
+
+def entity_detail(store: Store, key: str, config: BriefConfig | None = None) -> dict[str, Any] | None:
+    """Everything one person or organisation said or was credited with, story by story:
+    quotes (with their wordings across outlets), figures they gave, claims credited to them
+    and dated events they took part in."""
+    names = sorted({r["name"] for r in store.entity_rows()
+                    if r["name"] and entity_key(r["name"]) == key})
+    if not names:
+        return None
+    story_ids: list[str] = []
+    for name in names:
+        story_ids += [s for s in store.stories_with_entity(name, exact=True) if s not in story_ids]
+    info: dict[str, Any] = {"key": key, "name": names[0], "type": None, "roles": [],
+                            "aliases": [], "stories": []}
+    for sid in story_ids:
+        document = brief.story_document(store, sid, config)
+        b = brief.view(document, config=config)
+        story = document["stories"][0]
+        for e in story["entities"]:
+            if entity_key(e["name"]) == key:
+                info["type"] = info["type"] or e["type"]
+                info["roles"] += [r for r in e.get("roles", []) if r not in info["roles"]]
+                info["aliases"] += [a for a in e.get("aliases", []) if a not in info["aliases"]]
+
+        def is_them(name: str | None) -> bool:
+            return bool(name) and entity_key(name) == key  # type: ignore[arg-type]
+
+        said = [{"wordings": [{"text": v.text, "kind": v.kind, "cue": v.cue,
+                               "cites": [_cite(c) for c in v.cites]} for v in st.variants]}
+                for sp in b.speakers if is_them(sp.name) for st in sp.statements]
+        figures = [{"counts": g.counts, "value": v.value, "unit": g.unit, "text": v.text,
+                    "as_of": v.as_of, "cites": [_cite(c) for c in v.cites]}
+                   for g in b.numbers for v in g.values if is_them(v.claimant)]
+        credited = [{"claim_id": f.id, "text": f.text, "status": f.status,
+                     "independent_sources": f.independent_sources,
+                     "cites": [_cite(c) for c in f.cites]}
+                    for f in b.claims if any(is_them(c) for c in f.claimants)]
+        events = [{"date": t.date, "summary": t.summary, "action": t.action, "place": t.place,
+                   "cites": [_cite(c) for c in t.cites]} for t in b.timeline if is_them(t.actor)]
+        info["stories"].append({"id": sid, "title": b.headline, "url": f"/stories/{sid}",
+                                "first_published": b.first_published, "said": said,
+                                "figures": figures, "credited": credited, "events": events})
+    info["stories"].sort(key=lambda s: s["first_published"] or "", reverse=True)
+    return info
+
+
+def _cite(c: brief.Cite) -> dict[str, Any]:
+    return {"article_id": c.article_id, "source": c.label, "span": list(c.span), "text": c.text,
+            "url": f"/articles/{c.article_id}?span={c.span[0]}-{c.span[1]}#hl"}
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """One source in the side-by-side view: its text cut into pieces, each with the ids of
+    the claims whose evidence covers it."""
+
+    source: brief.Source
+    pieces: list[tuple[str, tuple[str, ...]]]
+    claims: frozenset[str]
+
+
+def panels(document: dict[str, Any], b: brief.Briefing) -> list[Panel]:
+    story = document["stories"][0]
+    texts = {a["id"]: a["text"] for a in document["articles"]}
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for claim in story.get("claims", []):
+        refs = list(claim.get("mentions", []))
+        for conflict in claim.get("conflicts", []):
+            for side in conflict["sides"]:
+                refs += side.get("span_refs", [])
+        for ref in refs:
+            marks.setdefault(ref["article_id"], []).append((*ref["span"], claim["id"]))
+    out = []
+    for source in b.sources:
+        found = marks.get(source.id, [])
+        out.append(Panel(source, brief.segments(texts[source.id], found),
+                         frozenset(cid for _, _, cid in found)))
+    return out

@@ -1,0 +1,248 @@
+"""The web application through FastAPI's TestClient: pages, their JSON twins, filters,
+the story page's aligned sources, entities, articles, downloads and the OpenAPI description."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crosswire.report import validate
+from htmlcheck import elements
+
+
+def ids(web_store: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    return web_store[1]
+
+
+def first_article(client: TestClient, story_id: str) -> dict:
+    return client.get(f"/api/stories/{story_id}").json()["articles"][0]
+
+
+# --------------------------------------------------------------------------- JSON twins
+
+@pytest.mark.parametrize("page, api", [
+    ("/stories", "/api/stories"),
+    ("/stories?q=ferry&sort=size", "/api/stories?q=ferry&sort=size"),
+    ("/stories/{ferry}", "/api/stories/{ferry}"),
+    ("/entities", "/api/entities"),
+    ("/entities/jonas-veller", "/api/entities/jonas-veller"),
+    ("/ingest", "/api/jobs"),
+])
+def test_every_page_has_a_json_twin(client: TestClient, web_store: tuple, page: str, api: str) -> None:
+    page, api = page.format(**ids(web_store)), api.format(**ids(web_store))
+    html = client.get(page)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    twin = client.get(page + ("&" if "?" in page else "?") + "format=json")
+    assert twin.headers["content-type"].startswith("application/json")
+    twin_data, data = twin.json(), client.get(api).json()
+    for d in (twin_data, data):
+        d.pop("generated_at", None)  # the briefing stamps its generation time
+    assert twin_data == data
+    # The page links its twin.
+    assert any(a.get("type") == "application/json" for _, a in elements(html.text))
+
+
+def test_article_page_and_twin(client: TestClient, web_store: tuple) -> None:
+    article = first_article(client, ids(web_store)["ferry"])
+    data = client.get(f"/api/articles/{article['id']}").json()
+    assert data["text"] == article["text"]
+    assert data["stories"] == [{"id": ids(web_store)["ferry"], "url": f"/stories/{ids(web_store)['ferry']}"}]
+    assert client.get(f"/articles/{article['id']}?format=json").json() == data
+
+
+def test_story_json_is_the_contract(client: TestClient, web_store: tuple) -> None:
+    for sid in ids(web_store).values():
+        document = client.get(f"/api/stories/{sid}").json()
+        validate(document)
+        assert [s["id"] for s in document["stories"]] == [sid]
+
+
+def test_openapi_describes_the_api_only(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/entities", "/api/entities/{key}",
+            "/api/articles/{article_id}", "/api/jobs", "/api/jobs/{job_id}",
+            "/api/ingest/upload", "/api/ingest/feed"} <= paths
+    assert not any(p in paths for p in ("/stories", "/entities", "/ingest", "/"))
+    params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
+    assert params == {"q", "date_from", "date_to", "outlet", "entity", "sort", "page"}
+    # No interactive docs: they would load scripts from a CDN.
+    assert client.get("/docs").status_code == 404
+
+
+# --------------------------------------------------------------------------- story list
+
+def titles(client: TestClient, query: str) -> list[str]:
+    response = client.get("/api/stories" + query)
+    assert response.status_code == 200, response.text
+    return [s["title"] for s in response.json()["stories"]]
+
+
+FERRY, TOLLAN = "Ferry crews strike in Port Calder", "Tollan bridge works resume"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", {FERRY, TOLLAN, "hostile"}),
+    ("?q=ferry", {FERRY}),
+    ("?q=sailings+Sorrel", {FERRY}),
+    ("?q=Tollan", {TOLLAN}),
+    ("?q=nothing-like-this", set()),
+    ('?q="unbalanced AND OR (', set()),  # FTS syntax in user input is not an error
+    ("?outlet=Riverside+Voice", {FERRY}),
+    ("?outlet=riverside+voice", {FERRY}),
+    ("?entity=Veller", {FERRY}),
+    ("?entity=the+union", {FERRY}),  # an alias
+    ("?date_from=2026-03", {FERRY}),
+    ("?date_to=2026-01", {TOLLAN}),
+    ("?date_from=2026-02-01&date_to=2026-02-28", {"hostile"}),
+    ("?date_from=&date_to=&outlet=&entity=", {FERRY, TOLLAN, "hostile"}),
+])
+def test_story_list_filters(client: TestClient, query: str, expected: set[str]) -> None:
+    found = {("hostile" if t and t.startswith("Council vote") else t) for t in titles(client, query)}
+    assert found == expected
+
+
+def test_story_list_sorts(client: TestClient) -> None:
+    assert titles(client, "?sort=size")[0] == FERRY  # four articles
+    recent = client.get("/api/stories?sort=recent").json()["stories"]
+    lasts = [s["last_published"] for s in recent]
+    assert lasts == sorted(lasts, reverse=True)
+    assert client.get("/api/stories?q=ferry").json()["query"]["sort"] == "relevance"
+
+
+@pytest.mark.parametrize("query", ["?date_from=March", "?date_to=2026-3-1", "?sort=alphabet",
+                                   "?page=0", "?page=x", "?q=" + "x" * 301])
+def test_story_list_rejects_bad_parameters(client: TestClient, query: str) -> None:
+    assert client.get("/api/stories" + query).status_code == 422
+    page = client.get("/stories" + query)
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+
+
+def test_story_list_page_beyond_the_end_shows_the_last(client: TestClient) -> None:
+    data = client.get("/api/stories?page=99").json()
+    assert data["page"] == data["pages"] == 1 and data["total"] == 3
+
+
+def test_story_list_page_renders_filters_and_cards(client: TestClient) -> None:
+    html = client.get("/stories?q=ferry").text
+    assert 'role="search"' in html and 'value="ferry"' in html
+    assert html.count('class="story-card"') == 1
+    assert "Calder Evening Post" in html
+
+
+# --------------------------------------------------------------------------- story page
+
+def claim_ids(client: TestClient, story_id: str) -> dict[str, dict]:
+    story = client.get(f"/api/stories/{story_id}").json()["stories"][0]
+    return {c["text"]: c for c in story["claims"]}
+
+
+def test_story_page_marks_a_claims_words_in_every_source(client: TestClient, web_store: tuple) -> None:
+    sid = ids(web_store)["ferry"]
+    document = client.get(f"/api/stories/{sid}").json()
+    texts = {a["id"]: a["text"] for a in document["articles"]}
+    claim = next(c for c in document["stories"][0]["claims"] if c["status"] == "corroborated")
+    html = client.get(f"/stories/{sid}?claim={claim['id']}").text
+    columns = re.findall(r'<article class="column( silent)?"[^>]*data-article="(a_[0-9a-f]+)">(.*?)</article>',
+                         html, re.S)
+    assert len(columns) == len(texts)
+    for silent, article_id, body in columns:
+        marked = re.findall(r'<mark class="ev sel" data-c="[^"]*">(.*?)</mark>', body, re.S)
+        spans = [m["span"] for m in claim["mentions"] if m["article_id"] == article_id]
+        if spans:
+            assert not silent and marked
+            assert "".join(marked) == "".join(texts[article_id][s:e] for s, e in sorted(spans))
+        else:
+            assert silent and not marked
+    assert 'aria-current="true"' in html and "Showing:" in html
+
+
+def test_story_page_without_a_selected_claim_marks_nothing(client: TestClient, web_store: tuple) -> None:
+    html = client.get(f"/stories/{ids(web_store)['ferry']}?claim=c_0000").text
+    assert 'class="ev sel"' not in html and "Showing:" not in html
+    assert html.count('<mark class="ev"') > 10
+
+
+def test_story_page_sections_and_landmarks(client: TestClient, web_store: tuple) -> None:
+    html = client.get(f"/stories/{ids(web_store)['ferry']}").text
+    tags = [t for t, _ in elements(html)]
+    assert tags.count("main") == 1 and "header" in tags and "nav" in tags and "footer" in tags
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    for section in ("summary", "facts", "disputes", "quotes", "numbers", "timeline", "provenance",
+                    "per-source", "matrix", "sources"):
+        assert f'<section id="{section}"' in html
+    assert '<th scope="col"' in html and '<th scope="row"' in html
+    assert html.count("<svg") == 3
+
+
+def test_sparse_story_degrades_gracefully(client: TestClient, web_store: tuple) -> None:
+    response = client.get(f"/stories/{ids(web_store)['sparse']}")
+    assert response.status_code == 200
+    html = response.text
+    assert "No claims aligned across sources yet" in html and "No quotes found" in html
+    assert "nothing to highlight" in html and '<nav class="claim-picker"' not in html
+
+
+@pytest.mark.parametrize("path", ["/stories/s_0123456789abcdef", "/stories/not-an-id",
+                                  "/api/stories/s_ffff", "/entities/nobody-at-all",
+                                  "/api/articles/a_0000", "/articles/a_zz",
+                                  "/api/jobs/nojob"])
+def test_unknown_things_are_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    if path.startswith("/api/"):
+        assert "detail" in response.json()
+    else:
+        assert "<h1>Not found</h1>" in response.text
+
+
+# --------------------------------------------------------------------------- entities, articles, downloads
+
+def test_entity_page_gathers_what_a_person_said(client: TestClient, web_store: tuple) -> None:
+    data = client.get("/api/entities/jonas-veller").json()
+    assert data["name"] == "Jonas Veller" and data["type"] == "PERSON"
+    assert data["roles"] == ["union leader"] and "Veller" in data["aliases"]
+    (story,) = data["stories"]
+    assert story["id"] == ids(web_store)["ferry"]
+    (statement,) = story["said"]
+    assert len(statement["wordings"]) == 2
+    for wording in statement["wordings"]:
+        for cite in wording["cites"]:
+            assert cite["text"] in wording["text"] or wording["text"] in cite["text"]
+    ministry = client.get("/api/entities/transport-ministry").json()
+    assert {f["value"] for f in ministry["stories"][0]["figures"]} == {1200, 1500}
+    assert ministry["stories"][0]["credited"]  # the 1,200 claim is credited to the ministry
+    html = client.get("/entities/jonas-veller").text
+    assert "2 wordings across outlets" in html
+
+
+def test_entity_list_and_search(client: TestClient) -> None:
+    names = [e["name"] for e in client.get("/api/entities").json()["entities"]]
+    assert "Jonas Veller" in names and "Mira Castell" in names
+    found = client.get("/api/entities?q=castell").json()["entities"]
+    assert [e["name"] for e in found] == ["Mira Castell"]
+
+
+def test_article_page_highlights_a_cited_span(client: TestClient, web_store: tuple) -> None:
+    article = first_article(client, ids(web_store)["ferry"])
+    words = "Ferry Crews Union"
+    start = article["text"].index(words)
+    html = client.get(f"/articles/{article['id']}?span={start}-{start + len(words)}").text
+    assert re.search(r'<mark class="[^"]*k-hl[^"]*" id="hl" tabindex="-1">' + words, html)
+    assert client.get(f"/articles/{article['id']}?span=5-999999").status_code == 200  # ignored
+    assert client.get(f"/articles/{article['id']}?span=abc").status_code == 422
+
+
+@pytest.mark.parametrize("fmt, media", [("md", "text/markdown"), ("html", "text/html"),
+                                        ("json", "application/json")])
+def test_briefing_downloads(client: TestClient, web_store: tuple, fmt: str, media: str) -> None:
+    response = client.get(f"/stories/{ids(web_store)['ferry']}/briefing.{fmt}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert "attachment" in response.headers["content-disposition"]
+    if fmt == "html":
+        assert "style-src 'unsafe-inline'" in response.headers["content-security-policy"]
+        assert "script-src" not in response.headers["content-security-policy"]
+    assert client.get(f"/stories/{ids(web_store)['ferry']}/briefing.pdf").status_code == 422
