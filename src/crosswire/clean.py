@@ -211,6 +211,7 @@ def norm_line(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
 
+@functools.lru_cache(maxsize=65536)  # a site's menus and footers recur on every page
 def classify_line(line: str) -> str | None:
     """The boilerplate reason for one line, or None when it may be body text."""
     line = norm_line(line)
@@ -301,7 +302,7 @@ _LAYOUT_TAGS = frozenset("div ul ol dl figure table tbody thead tr section artic
 _SKIP_TAGS = frozenset("script style noscript template svg iframe head title meta link".split())
 # Class/id words that say what an element is; they name the reason of a dropped line that
 # no line rule explains.
-_STRUCTURE_HINTS = [(reason, re.compile(p, re.I)) for reason, p in [
+_HINTS = [
     ("caption", r"caption"), ("credit", r"credit"), ("byline", r"byline|author|firma"),
     ("share-prompt", r"share|social|compartir"), ("newsletter", r"newsletter|signup|sign-up"),
     ("read-more", r"read-?more"),
@@ -310,7 +311,10 @@ _STRUCTURE_HINTS = [(reason, re.compile(p, re.I)) for reason, p in [
     ("paywall-prompt", r"paywall|subscri|muro"), ("promo", r"promo|advert|sponsor|\bads?\b"),
     ("banner", r"banner|masthead|tagline|top-strip|logo|brand"),
     ("navigation", r"\bnav|menu|breadcrumb|footer|site-foot|sections"),
-]]
+]
+# One pass over a class string: the hint whose word occurs first names the reason.
+_HINT_REASONS = [reason for reason, _ in _HINTS]
+_HINT_PATTERN = re.compile("|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_HINTS)), re.I)
 
 
 @dataclass(slots=True)
@@ -355,12 +359,14 @@ def _render_blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             if own_line:
                 flush()
             marker = f"{el.get('class', '')} {el.get('id', '')}"
-            hint = next((r for r, p in _STRUCTURE_HINTS if p.search(marker)), None) \
-                if marker.strip() else None
+            found = _HINT_PATTERN.search(marker) if marker.strip() else None
+            hint = _HINT_REASONS[int(found.lastgroup[1:])] if found else None
             if tag == "figcaption":
                 hint = "caption"
-            own_text = bool((el.text or "").strip()) or any((c.tail or "").strip() for c in el)
-            stack.append((hint, tag in _LAYOUT_TAGS and not own_text,
+            layout = tag in _LAYOUT_TAGS
+            own_text = layout and (bool((el.text or "").strip())
+                                   or any((c.tail or "").strip() for c in el))
+            stack.append((hint, layout and not own_text,
                           in_list or tag in ("li", "aside")))
             opened.append(own_line)
             if el.text:
@@ -400,7 +406,7 @@ def _trafilatura(source: str | lxml.html.HtmlElement, url: str | None, **options
 _CONTENT_CLASS = re.compile(r"body|article|content|story|text|post|entry", re.I)
 
 
-def _join_split_body(markup: str, url: str | None, text: str) -> str | None:
+def _join_split_body(tree: lxml.html.HtmlElement, markup: str, url: str | None, text: str) -> str | None:
     """Text of the article when its body is split over sibling containers sharing a class.
 
     Pages that put an ad or a promo in the middle of an article often close the body
@@ -409,8 +415,7 @@ def _join_split_body(markup: str, url: str | None, text: str) -> str | None:
     whose class names content), the containers are merged and the page is extracted again.
     The result is used only when it keeps all the text we had and adds more."""
     opening = next((norm_line(x) for x in text.split("\n") if len(x) >= 80), None)
-    tree = _parse_html(markup)
-    if opening is None or tree is None:
+    if opening is None:
         return None
     probe = opening[:60]
     para = next((p for p in tree.iter("p") if norm_line(p.text_content()).startswith(probe)), None)
@@ -419,9 +424,13 @@ def _join_split_body(markup: str, url: str | None, text: str) -> str | None:
         container = container.getparent()
     if container is None or not _CONTENT_CLASS.search(container.get("class", "")):
         return None
-    same = [e for e in tree.iter(container.tag) if e.get("class") == container.get("class")]
-    if len(same) < 2:
+    tag, cls = container.tag, container.get("class")
+    if sum(1 for e in tree.iter(tag) if e.get("class") == cls) < 2:
         return None
+    work = _parse_html(markup)  # merged on a copy: the caller's tree stays the page as it is
+    if work is None:
+        return None
+    same = [e for e in work.iter(tag) if e.get("class") == cls]
     first = same[0]
     for other in same[1:]:
         if any(a is first for a in other.iterancestors()) or any(a is other for a in first.iterancestors()):
@@ -429,7 +438,7 @@ def _join_split_body(markup: str, url: str | None, text: str) -> str | None:
         for child in list(other):
             first.append(child)
         other.getparent().remove(other)
-    joined = _trafilatura(tree, url, favor_precision=True)
+    joined = _trafilatura(work, url, favor_precision=True)
     joined_text = (getattr(joined, "text", None) or "") if joined is not None else ""
     if len(joined_text) <= len(text) or not all(
             norm_line(line) in norm_line(joined_text) for line in text.split("\n") if line.strip()):
@@ -437,20 +446,22 @@ def _join_split_body(markup: str, url: str | None, text: str) -> str | None:
     return joined_text
 
 
-def _html_main_text(markup: str, url: str | None, config: CleanConfig):
+def _html_main_text(markup: str, tree: lxml.html.HtmlElement | None, url: str | None,
+                    config: CleanConfig):
     """(text, trafilatura document with metadata) for a whole HTML page."""
     precise = _trafilatura(markup, url, favor_precision=True, with_metadata=True)
-    balanced = _trafilatura(markup, url)
-    precise_text = (getattr(precise, "text", None) or "") if precise is not None else ""
-    balanced_text = (getattr(balanced, "text", None) or "") if balanced is not None else ""
-    text = precise_text
+    text = (getattr(precise, "text", None) or "") if precise is not None else ""
     # Precision mode sometimes drops most of an article (a body it judges link-heavy, a
-    # table); the balanced mode's text then is the better bet.
-    if len(precise_text) < config.html_precision_min_share * len(balanced_text):
-        text = balanced_text
-    if text:
-        text = _join_split_body(markup, url, text) or text
-    return text, precise if precise is not None else balanced
+    # table); when its text is short, the balanced mode's much longer text is the better bet.
+    if len(text) < config.html_check_below_chars:
+        balanced = _trafilatura(markup, url, with_metadata=precise is None)
+        balanced_text = (getattr(balanced, "text", None) or "") if balanced is not None else ""
+        if len(text) < config.html_precision_min_share * len(balanced_text):
+            text = balanced_text
+        precise = precise if precise is not None else balanced
+    if text and tree is not None:
+        text = _join_split_body(tree, markup, url, text) or text
+    return text, precise
 
 
 _MACHINE_DATES = ('//head | //script[@type="application/ld+json"] | //*[@datetime] | '
@@ -526,11 +537,11 @@ def _split_paragraphs(text: str) -> list[str]:
 
 def _page_draft(doc: RawDocument, markup: str, config: CleanConfig) -> _Draft:
     """A whole web page: trafilatura's main text, the page's metadata, the dropped lines."""
-    text, meta = _html_main_text(markup, doc.url, config)
+    tree = _parse_html(markup)
+    text, meta = _html_main_text(markup, tree, doc.url, config)
     if not text.strip():
         raise CleanError("no article text found in the HTML page")
     draft = _Draft(doc=doc, lines=_split_paragraphs(text))
-    tree = _parse_html(markup)
     if tree is not None:
         # The site's own name for itself wins over a publisher name in JSON-LD (a company
         # newsroom is published by the company but named "... Newsroom").
