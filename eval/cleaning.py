@@ -12,10 +12,16 @@ article with ``ground_truth.json``:
 * metadata: title, outlet (compared without a leading "The" and case), published date,
   its basis, and language.
 
+With ``--basil`` it also measures body loss on real news: the 300 BASIL articles of
+``../shared/data/basil`` (read at run time, never copied), each given to the cleaner as plain
+text (title, blank line, one paragraph per line); every paragraph the cleaner removes is a
+body line lost (BASIL's paragraphs are article text), and the title must be the first line.
+
 Usage::
 
     .venv/bin/python eval/cleaning.py            # summary table
     .venv/bin/python eval/cleaning.py --details  # plus every miss
+    .venv/bin/python eval/cleaning.py --basil    # plus body loss on BASIL
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+BASIL = ROOT.parent / "shared" / "data" / "basil" / "articles"
 INPUT_DIRS = ("txt", "html", "jsonl", "feeds", "warc")
 META_FIELDS = ("title", "outlet", "published", "published_basis", "language")
 
@@ -129,6 +136,40 @@ def run(config=None) -> Report:
         return score(truth, ingest_corpus(config))
 
 
+@dataclass(slots=True)
+class BasilReport:
+    articles: int = 0
+    paragraphs: int = 0
+    lost: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, paragraph)
+    titles_right: int = 0
+
+
+def basil_body_loss(root: Path = BASIL) -> BasilReport:
+    """Paragraphs of real articles that the cleaner removes from their plain text."""
+    from crosswire.clean import Cleaner
+    from crosswire.records import RawDocument
+
+    cleaner, report = Cleaner(), BasilReport()
+    for path in sorted(root.glob("*/*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        # Paragraphs are strings or lists of sentence strings.
+        paragraphs = [norm(p if isinstance(p, str) else " ".join(p)) for p in item.get("body-paragraphs", [])]
+        paragraphs = [p for p in paragraphs if p]
+        title = norm(item.get("title"))
+        if not paragraphs or not title:
+            continue
+        text = "\n\n".join([title, *paragraphs])
+        article = cleaner(RawDocument(source=path.name, format="text", raw=text.encode("utf-8")))
+        report.articles += 1
+        report.titles_right += article.title == title
+        reasons = {r.text: r.reason for r in article.removed}
+        for para in paragraphs:
+            report.paragraphs += 1
+            if para not in article.text:
+                report.lost.append((path.name, reasons.get(para, "?"), para))
+    return report
+
+
 def print_report(report: Report, details: bool) -> None:
     if details:
         for ref in report.missing:
@@ -154,8 +195,17 @@ def print_report(report: Report, details: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--details", action="store_true", help="print every miss")
+    ap.add_argument("--basil", action="store_true", help="also measure body loss on BASIL")
     args = ap.parse_args(argv)
     print_report(run(), args.details)
+    if args.basil:
+        basil = basil_body_loss()
+        if args.details:
+            for name, reason, para in basil.lost:
+                print(f"BASIL LOST {name} [{reason}]: {para[:100]!r}")
+        print(f"BASIL paragraphs removed  {len(basil.lost)} of {basil.paragraphs} "
+              f"({basil.articles} articles)")
+        print(f"BASIL titles              {basil.titles_right} of {basil.articles}")
     return 0
 
 

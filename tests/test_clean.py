@@ -223,6 +223,11 @@ def test_page_date_is_not_publication_date():
 @pytest.mark.parametrize(("text", "title"), [
     (f"Ships queue off Port Elma\n\n{BODY_1}\n\n{BODY_2}", "Ships queue off Port Elma"),
     (f"Who pays for the harbour wall?\n\n{BODY_1}", "Who pays for the harbour wall?"),
+    (f"Mayor calls flood report 'a whitewash'\n\n{BODY_1}", "Mayor calls flood report 'a whitewash'"),
+    (f"Ferry deal signed with the E.U.\n\n{BODY_1}", "Ferry deal signed with the E.U."),
+    (f"Rovers win at last!\n\n{BODY_1}", "Rovers win at last!"),
+    # a short first line that ends like a sentence is body text
+    (f"The port is closed.\n\n{BODY_1}", None),
     # a long first paragraph is body text: no headline
     (f"{BODY_1}\n\n{BODY_2}", None),
     # a site banner is not a title

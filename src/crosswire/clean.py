@@ -127,9 +127,11 @@ _RULES: list[tuple[str, str, bool]] = [
     ("share-prompt",
      r"^(?:(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the) (?:story|article|post)\?|"
      r"share (?:this|it) with (?:a friend|friends|your friends)).{0,120}$", True),
-    # "Follow him on Twitter @x" is never how a news sentence reports something.
+    # "Follow him on Twitter @x" is never how a news sentence reports something, unless it
+    # quotes someone (then it starts with a quote mark or has a speech verb).
     ("contact-prompt",
-     r"^(?=.{0,400}\bfollow (?:us|me|him|her|them) (?:on|at)\s+(?:twitter|facebook|instagram|x|"
+     r"^(?![\"“‘'])(?!.*\b(?:said|says|told)\b)"
+     r"(?=.{0,400}\bfollow (?:us|me|him|her|them) (?:on|at)\s+(?:twitter|facebook|instagram|x|"
      r"tiktok|threads|bluesky|linkedin|youtube|@)).{0,500}$", False),
     ("contact-prompt",
      r"^(?:(?:have|got) a (?:news )?tip\b|contact (?:the )?(?:author|reporter|writer)\b|"
@@ -199,6 +201,7 @@ _PAGE_DATE_PREFIX = re.compile(r"^(?:(?:last )?updated|modified|page|generated|p
 _PUBLISHED_ON = re.compile(rf"^\(?(?:first |originally )?published[,:]?\s*(?:on\s+)?"
                            rf"(?P<date>(?:{_WEEKDAY},?\s*)?{_DATE})", re.I)
 _BYLINE_HEAD = re.compile(r"^(?:by|written by|words by|reporting by)\s+", re.I)
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)]\s*$")
 _DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
 _PHOTO_CREDIT = re.compile(r"^(?:photo|photograph|image|picture|file photo)s?\b", re.I)
@@ -230,13 +233,15 @@ def classify_line(line: str) -> str | None:
 
 
 def looks_like_headline(line: str) -> bool:
-    """A short line without a closing full stop (or a question), not a banner."""
+    """A short line that does not end like a sentence of body text, and is not a banner.
+
+    Headlines may end in a quote ('Calls It "A Miracle"'), a question or exclamation mark,
+    or an abbreviation ("Subpoenas the G.O.P."); a full stop otherwise marks a sentence."""
     words = line.split()
-    if _BANNER.match(line) or classify_line(line):
+    if not 2 <= len(words) <= 25 or len(line) > 160 or _BANNER.match(line) or classify_line(line):
         return False
-    if line.endswith("?"):
-        return 2 <= len(words) <= 20
-    return 2 <= len(words) <= 25 and len(line) <= 160 and not _SENTENCE_END.search(line)
+    end = line.rstrip("\"'”’»)] ")
+    return not end.endswith((".", "…", ":", ";", ",")) or bool(_ABBREVIATION_END.search(end))
 
 
 def normalise_date(value: str | None) -> str | None:
