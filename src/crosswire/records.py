@@ -75,7 +75,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    outlet_basis: str | None = None  # field | site-name | publication-line | byline | banner | dateline | url
+    outlet_basis: str | None = None  # field site-name publication-line byline banner dateline url
     author: str | None = None
     published: str | None = None
     published_basis: Literal["metadata", "text", "inferred"] | None = None
