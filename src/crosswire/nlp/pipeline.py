@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from ..config import NlpConfig
 from ..errors import CrosswireError
 from ..records import Article, ParsedArticle, Skipped
+from . import timex
 from .context import ArticleContext
 from .model import load_model, model_name
 
@@ -26,6 +27,7 @@ def _sentences(ctx: ArticleContext) -> tuple:
 # filled before it.
 EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
     ("sentences", _sentences),
+    ("timexes", timex.extract),
 ]
 
 # Bump when an extractor's output changes, so stored parses are recomputed.
