@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from test_clean import load_eval
 
 CLEANING = load_eval("cleaning")

@@ -58,9 +58,9 @@ _STAMP = rf"(?:{_WEEKDAY},?\s*)?{_DATE}(?:\s*(?:[|,·•-]|at)?\s*{_TIME})?|\d{{
 # A line that reports speech (quote marks, a speech verb) is article prose even when it
 # talks about subscriptions, newsletters or sharing; prompt rules never apply to it.
 _REPORTED = re.compile(r"[\"“”„«»]|\b(?:said|says|told|tells|according to|announced|added|"
-                       r"wrote|reported|claimed|insisted)\b", re.I)
+                       r"wrote|reported|claimed|insisted)\b", re.IGNORECASE)
 # Prompts address the reader ("you", "your", "our", "us") or start with an imperative.
-_ADDRESSES_READER = re.compile(r"\b(?:you|your|you're|yours|our|us)\b", re.I)
+_ADDRESSES_READER = re.compile(r"\b(?:you|your|you're|yours|our|us)\b", re.IGNORECASE)
 
 _SHARE_WORD = (r"(?:share(?:\s+(?:this|it))?(?:\s+(?:article|story|page|post|link))?"
                r"(?:\s+(?:on|via|to|with)\s+[\w.]+)?|tweet|e-?mail|print(?:\s+article)?|pin|save|"
@@ -182,7 +182,7 @@ _RULES: list[tuple[str, str, bool]] = [
      r"toggle navigation|sign in|log in|register|log in or register)\W*$", False),
 ]
 LINE_RULES: list[tuple[str, re.Pattern[str], bool]] = [
-    (reason, re.compile(pattern, re.I), prompt) for reason, pattern, prompt in _RULES]
+    (reason, re.compile(pattern, re.IGNORECASE), prompt) for reason, pattern, prompt in _RULES]
 # Boilerplate lines are short; a longer line is always prose (and rules need not scan it).
 _MAX_RULE_LINE = 600
 
@@ -195,19 +195,19 @@ _DATELINE = re.compile(
     rf"(?:,\s*(?P<date>(?i:(?:{_WEEKDAY},?\s*)?{_DATE})))?\s*"
     r"(?:\((?P<agency>[A-Z][\w .&'’-]{1,40})\))?\s*[—–-]{1,2}\s+")
 _PUBLISHED_IN = re.compile(rf"^(?:first\s+)?published\s+(?:in|by)\s+(?P<outlet>.{{2,80}}?),?\s*"
-                           rf"(?:on\s+)?(?P<date>{_DATE})\.?$", re.I)
+                           rf"(?:on\s+)?(?P<date>{_DATE})\.?$", re.IGNORECASE)
 _PAGE_DATE_PREFIX = re.compile(r"^(?:(?:last )?updated|modified|page|generated|printed|crawled|"
-                               r"retrieved|accessed|fetched|archived|captured|today|as of)\b", re.I)
+                               r"retrieved|accessed|fetched|archived|captured|today|as of)\b", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(rf"^\(?(?:first |originally )?published[,:]?\s*(?:on\s+)?"
-                           rf"(?P<date>(?:{_WEEKDAY},?\s*)?{_DATE})", re.I)
-_BYLINE_HEAD = re.compile(r"^(?:by|written by|words by|reporting by)\s+", re.I)
+                           rf"(?P<date>(?:{_WEEKDAY},?\s*)?{_DATE})", re.IGNORECASE)
+_BYLINE_HEAD = re.compile(r"^(?:by|written by|words by|reporting by)\s+", re.IGNORECASE)
 _ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)]\s*$")
-_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
-_PHOTO_CREDIT = re.compile(r"^(?:photo|photograph|image|picture|file photo)s?\b", re.I)
+_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(r"^(?:photo|photograph|image|picture|file photo)s?\b", re.IGNORECASE)
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 # An HTML tag in a text field means the field holds markup, not plain text.
-_MARKUP = re.compile(r"<(?:p|div|br|h[1-6]|ul|li|article|section)\b", re.I)
+_MARKUP = re.compile(r"<(?:p|div|br|h[1-6]|ul|li|article|section)\b", re.IGNORECASE)
 
 
 def norm_line(line: str) -> str:
@@ -319,7 +319,7 @@ _HINTS = [
 ]
 # One pass over a class string: the hint whose word occurs first names the reason.
 _HINT_REASONS = [reason for reason, _ in _HINTS]
-_HINT_PATTERN = re.compile("|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_HINTS)), re.I)
+_HINT_PATTERN = re.compile("|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_HINTS)), re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -359,7 +359,7 @@ def _render_blocks(root: lxml.html.HtmlElement) -> list[_Block]:
             if skip_depth or tag in _SKIP_TAGS or not tag:
                 skip_depth += 1
                 continue
-            parent_hint, splits_inline, in_list = stack[-1]
+            _, splits_inline, in_list = stack[-1]
             own_line = tag in _TEXT_TAGS or tag in _LAYOUT_TAGS or splits_inline
             if own_line:
                 flush()
@@ -408,7 +408,7 @@ def _trafilatura(source: str | lxml.html.HtmlElement, url: str | None, **options
         deduplicate=False, **options)
 
 
-_CONTENT_CLASS = re.compile(r"body|article|content|story|text|post|entry", re.I)
+_CONTENT_CLASS = re.compile(r"body|article|content|story|text|post|entry", re.IGNORECASE)
 
 
 def _join_split_body(tree: lxml.html.HtmlElement, markup: str, url: str | None, text: str) -> str | None:
@@ -454,7 +454,9 @@ def _join_split_body(tree: lxml.html.HtmlElement, markup: str, url: str | None, 
 def _html_main_text(markup: str, tree: lxml.html.HtmlElement | None, url: str | None,
                     config: CleanConfig):
     """(text, trafilatura document with metadata) for a whole HTML page."""
-    precise = _trafilatura(markup, url, favor_precision=True, with_metadata=True)
+    # Its date is not used (see _metadata_date), so its extensive date search is skipped.
+    precise = _trafilatura(markup, url, favor_precision=True, with_metadata=True,
+                           date_extraction_params={"extensive_search": False})
     text = (getattr(precise, "text", None) or "") if precise is not None else ""
     # Precision mode sometimes drops most of an article (a body it judges link-heavy, a
     # table); when its text is short, the balanced mode's much longer text is the better bet.
@@ -588,7 +590,7 @@ def _audit_page(draft: _Draft, blocks: list[_Block], text: str) -> None:
             block.hint = "banner"
         if not before_title and before_body and len(block.text) <= 80 \
                 and classify_line(block.text) in (None, "page-date", "publication-line"):
-            date = re.search(_DATE, block.text, re.I)
+            date = re.search(_DATE, block.text, re.IGNORECASE)
             if date and not _PAGE_DATE_PREFIX.match(block.text):
                 draft.set_published(normalise_date(date.group(0)), "text")
                 block.dated = True
@@ -833,7 +835,7 @@ class Cleaner:
             draft.author = name.strip() or None
         outlet = outlet.strip()
         # "By Jane Roe, Staff Writer" names a role, not an outlet.
-        if outlet and not re.search(r"\b(?:writer|reporter|correspondent|editor|staff)\b", outlet, re.I) \
+        if outlet and not re.search(r"\b(?:writer|reporter|correspondent|editor|staff)\b", outlet, re.IGNORECASE) \
                 and not re.search(r"\d", outlet):
             draft.set_outlet(outlet, "byline")
 
@@ -843,7 +845,7 @@ class Cleaner:
                      line)
         if m:
             draft.set_outlet(re.sub(r"\s+(?:online|website|site)$", "", m.group("name").strip(),
-                                    flags=re.I), "banner")
+                                    flags=re.IGNORECASE), "banner")
 
     @staticmethod
     def _read_dateline(draft: _Draft) -> None:
