@@ -18,6 +18,7 @@ from crosswire.nlp import timex
 from crosswire.nlp.context import ArticleContext
 from crosswire.nlp.model import load_model
 from crosswire.nlp.pipeline import EXTRACTORS
+from crosswire.nlp.timegrammar import GRAMMAR, candidate_starts
 from crosswire.records import Article
 
 TUESDAY = "2024-10-29"
@@ -253,3 +254,20 @@ def test_long_text_is_linear():
         started = time.perf_counter()
         timex.find_timexes(text, TUESDAY)
         assert time.perf_counter() - started < 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "on", "Monday", "last", "week", "the", "3", "a", "year", "ago", "Oct.", "23,", "1990s", "'90s",
+    "every", "day", "third", "quarter", "May", "two-year", "p.m.", "at", "noon", "of", "2024",
+    "since", "recent", "past", "few", "nineteen", "ninety-six", "yesterday", "company", "said",
+    "more", "than", "early", "mid-", "fiscal", "year-earlier", "as", "soon", "possible", "Q3",
+    "for", "the", "time", "being", "summer", "end", "new", "Christmas", "daily", "per", ",", "."]),
+    max_size=30))
+def test_candidate_starts_cover_every_grammar_match(words):
+    # The grammar is only tried where candidate_starts says; a full scan must find nothing
+    # that starts elsewhere.
+    text = " ".join(words)
+    starts = set(candidate_starts(text))
+    for m in GRAMMAR.finditer(text):
+        assert m.start() in starts, (text, m.group())

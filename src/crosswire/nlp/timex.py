@@ -33,7 +33,8 @@ from spacy.tokens import Doc
 
 from ..records import Article, Timex
 from .context import ArticleContext
-from .timegrammar import GRAMMAR, MONTHS, NUMBER_WORDS, PARTS_OF_DAY, SEASONS, VAGUE, WEEKDAYS
+from .timegrammar import (GRAMMAR, MONTHS, NUMBER_WORDS, PARTS_OF_DAY, SEASONS, VAGUE, WEEKDAYS,
+                          candidate_starts)
 
 UNRESOLVED_WARNING = ("publication date unknown: {n} relative time expression(s) left unresolved "
                       "(values with X placeholders)")
@@ -46,7 +47,11 @@ Result = tuple[str, str | None, bool]  # (type, value, relative to the publicati
 
 def extract(ctx: ArticleContext) -> tuple[Timex, ...]:
     """The article's time expressions, resolved against ``article.published``."""
-    timexes, unresolved = _find(ctx.text, _anchor(ctx.article.published), _Tense(ctx.doc))
+    # The analysed text is the article's leading part the doc covers (``ctx.text`` would
+    # rebuild it token by token).
+    doc = ctx.doc
+    text = ctx.article.text[:doc[-1].idx + len(doc[-1].text_with_ws)] if len(doc) else ""
+    timexes, unresolved = _find(text, _anchor(ctx.article.published), _Tense(doc))
     if unresolved:
         ctx.warnings.append(UNRESOLVED_WARNING.format(n=unresolved))
     return timexes
@@ -219,19 +224,20 @@ def _find(text: str, anchor: date | None, tense: _Tense | None) -> tuple[tuple[T
     out: list[Timex] = []
     unresolved = 0
     pos = 0
-    search = GRAMMAR.search
-    while True:
-        m = search(text, pos)
+    match = GRAMMAR.match
+    for candidate in candidate_starts(text):
+        if candidate < pos:
+            continue
+        m = match(text, candidate)
         if m is None:
-            break
+            continue
         rule = m.lastgroup
         start = m.start(rule)
         env.start, env.end = start, m.end()
         env.prep = m.group("prep").lower() if m.group("prep") else None
         result = _HANDLERS[rule](_Groups(m, rule), env)  # type: ignore[index]
         if result is None:
-            pos = m.start() + 1  # rejected: other rules may still match from the next char
-            continue
+            continue  # rejected: other rules may still match from the next word
         kind, value, relative = result
         if relative and anchor is None:
             unresolved += 1
@@ -335,13 +341,13 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 def _direction(env: _Env, rel: str | None) -> str | None:
     """'past' or 'future' from a modifier, else from the governing verb's tense."""
     if rel in ("last", "past", "previous", "earlier", "early", "late"):
-        return "past" if rel in ("last", "past", "previous", "earlier") else env_tense(env)
+        return "past" if rel in ("last", "past", "previous", "earlier") else _env_tense(env)
     if rel in ("next", "coming", "following", "later", "upcoming"):
         return "future"
-    return env_tense(env)
+    return _env_tense(env)
 
 
-def env_tense(env: _Env) -> str | None:
+def _env_tense(env: _Env) -> str | None:
     if env.prep == "since":
         return "past"
     tense = env.tense()
@@ -534,7 +540,7 @@ def _dayref(g: _Groups, env: _Env) -> tuple[str, bool] | None:
         return (_day(d), False) if d else None
     if env.anchor is None:
         return f"XXXX-{month:02d}-{day:02d}", True
-    d = _day_in_year(env.anchor, month, day, env_tense(env))
+    d = _day_in_year(env.anchor, month, day, _env_tense(env))
     return (_day(d), True) if d else None
 
 
@@ -556,7 +562,7 @@ def _h_md(g: _Groups, env: _Env) -> Result | None:
         return ("DATE", _day(d), False) if d else None
     if env.anchor is None:
         return ("DATE", f"XXXX-{month:02d}-{day:02d}", True) if day <= 31 else None
-    d = _day_in_year(env.anchor, month, day, env_tense(env))
+    d = _day_in_year(env.anchor, month, day, _env_tense(env))
     return ("DATE", _day(d), True) if d else None
 
 
@@ -627,7 +633,7 @@ def _h_part(g: _Groups, env: _Env) -> Result | None:
         year = (env.last_quarter[0] if env.last_quarter else year) - 1
     elif rel is None and kind == "Q":
         current = _quarter_of(env.anchor)[1]
-        tense = env_tense(env)
+        tense = _env_tense(env)
         if tense == "future" and n < current - 1:
             year += 1  # "expects ... in the first quarter" said in October: next year's
     return "DATE", f"{year}-{kind}{n}", True
