@@ -246,3 +246,27 @@ def test_briefing_downloads(client: TestClient, web_store: tuple, fmt: str, medi
         assert "style-src 'unsafe-inline'" in response.headers["content-security-policy"]
         assert "script-src" not in response.headers["content-security-policy"]
     assert client.get(f"/stories/{ids(web_store)['ferry']}/briefing.pdf").status_code == 422
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_serve_command_passes_its_options(web_store: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crosswire.cli import app as cli
+
+    started: dict = {}
+
+    def run(asgi_app, host: str, port: int, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+        started.update(app=asgi_app, host=host, port=port)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setenv("CROSSWIRE_WEB__TOKEN", "from-the-environment")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(web_store[0]), "--port", "9123", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (started["host"], started["port"]) == ("127.0.0.1", 9123)
+    config = started["app"].state.config
+    assert config.web.token == "from-the-environment" and config.db == web_store[0]
+    with TestClient(started["app"]) as c:
+        assert c.get("/api/jobs").json()["writes_enabled"] is True

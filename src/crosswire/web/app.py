@@ -97,6 +97,16 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
             if queries.entity_key(name) else None,
             claim=lambda cid: f"/stories/{story_id}?claim={cid}#sources")
 
+    entity_cache: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+    def all_entities() -> list[dict[str, Any]]:
+        # Gathering entities reads every story's and parse's JSON: once per store state.
+        state = tuple(store.query("SELECT COUNT(*), MAX(updated_at) FROM stories")[0])
+        if state not in entity_cache:
+            entity_cache.clear()
+            entity_cache[state] = queries.entities(store)
+        return entity_cache[state]
+
     def load_story(story_id: str) -> dict[str, Any]:
         try:
             return brief.story_document(store, story_id, config.brief)
@@ -157,7 +167,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
                      page: PageNo = 1) -> Response:
         data = story_filters(q, date_from, date_to, outlet, entity, sort, page)
         return render_page(request, "stories.html", data, outlets=store.outlets(),
-                           entity_names=[e["name"] for e in queries.entities(store)[:300]])
+                           entity_names=[e["name"] for e in all_entities()[:300]])
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story's briefing JSON")
     def api_story(story_id: str) -> dict[str, Any]:
@@ -198,17 +208,18 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     # ------------------------------------------------------------------ entities
     @app.get("/api/entities", tags=["entities"], summary="People and organisations across stories")
     def api_entities(q: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
-        return {"entities": queries.entities(store, q), "q": q}
+        return {"entities": queries.matching(all_entities(), q), "q": q}
 
     @app.get("/entities", include_in_schema=False)
     def entities_page(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return render_page(request, "entities.html", {"entities": queries.entities(store, q), "q": q})
+        return render_page(request, "entities.html",
+                           {"entities": queries.matching(all_entities(), q), "q": q})
 
     def entity_data(key: str) -> dict[str, Any]:
-        data = queries.entity_detail(store, key, config.brief)
-        if data is None:
-            raise HTTPException(404, f"no entity {key!r}")
-        return data
+        entity = next((e for e in all_entities() if e["key"] == key), None)
+        if entity is None:
+            raise HTTPException(404, f"no entity {key[:80]!r}")
+        return queries.entity_detail(store, entity, config.brief)
 
     @app.get("/api/entities/{key}", tags=["entities"],
              summary="What one person or organisation said or was credited with")

@@ -76,33 +76,41 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
     }
 
 
-def entities(store: Store, q: str | None = None) -> list[dict[str, Any]]:
-    """Every entity name across stories (names merged by key), most widespread first."""
+def entities(store: Store) -> list[dict[str, Any]]:
+    """Every entity across stories, spellings merged by key, most widespread first (each with
+    ``names``, the spellings seen)."""
     merged: dict[str, dict[str, Any]] = {}
     for row in store.entity_rows():
-        if not row["name"]:
+        key = entity_key(row["name"] or "")
+        if not key:
             continue
-        key = entity_key(row["name"])
-        if not key or (q and q.casefold() not in row["name"].casefold()):
-            continue
-        item = merged.setdefault(key, {"key": key, "name": row["name"], "type": row["type"],
-                                       "stories": 0, "url": f"/entities/{key}"})
+        item = merged.setdefault(key, {"key": key, "name": row["name"], "names": [],
+                                       "type": row["type"], "stories": 0,
+                                       "url": f"/entities/{key}"})
+        if row["name"] not in item["names"]:
+            item["names"].append(row["name"])
         item["stories"] = max(item["stories"], row["stories"])
     return sorted(merged.values(), key=lambda e: (-e["stories"], e["name"].casefold()))
 
 
-def entity_detail(store: Store, key: str, config: BriefConfig | None = None) -> dict[str, Any] | None:
-    """Everything one person or organisation said or was credited with, story by story:
-    quotes (with their wordings across outlets), figures they gave, claims credited to them
-    and dated events they took part in."""
-    names = sorted({r["name"] for r in store.entity_rows()
-                    if r["name"] and entity_key(r["name"]) == key})
-    if not names:
-        return None
+def matching(items: list[dict[str, Any]], q: str | None) -> list[dict[str, Any]]:
+    """The entities with a spelling containing ``q`` (case-insensitive)."""
+    if not q or not q.strip():
+        return items
+    wanted = q.strip().casefold()
+    return [e for e in items if any(wanted in n.casefold() for n in e["names"])]
+
+
+def entity_detail(store: Store, entity: dict[str, Any],
+                  config: BriefConfig | None = None) -> dict[str, Any]:
+    """Everything one person or organisation (an item of :func:`entities`) said or was
+    credited with, story by story: quotes (with their wordings across outlets), figures they
+    gave, claims credited to them and dated events they took part in."""
+    key, names = entity["key"], entity["names"]
     story_ids: list[str] = []
     for name in names:
         story_ids += [s for s in store.stories_with_entity(name, exact=True) if s not in story_ids]
-    info: dict[str, Any] = {"key": key, "name": names[0], "type": None, "roles": [],
+    info: dict[str, Any] = {"key": key, "name": entity["name"], "type": None, "roles": [],
                             "aliases": [], "stories": []}
     for sid in story_ids:
         document = brief.story_document(store, sid, config)
