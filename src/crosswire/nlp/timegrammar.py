@@ -65,7 +65,8 @@ NUMBER_WORDS = {w: i + 1 for i, w in enumerate(_DIGITS)} | {
 VAGUE = {"few", "several", "many", "some", "dozens", "hundreds", "thousands", "numerous",
          "countless", "multiple"}
 _NUM_WORD = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_DIGITS)}))?|{'|'.join(_TEENS)}|"
-             rf"{'|'.join(_DIGITS)}|(?:a\s+)?(?:hundred|thousand|dozen)|(?:a\s+)?couple(?:\s+of)?|"
+             rf"(?:(?:{'|'.join(_DIGITS)}|a)\s+)?(?:hundred|thousand)|{'|'.join(_DIGITS)}|"
+             r"(?:a\s+)?dozen|(?:a\s+)?couple(?:\s+of)?|"
              r"a\s+few|few|several|many|some|numerous|countless|multiple|"
              r"(?:dozens|hundreds|thousands)\s+of|an?|single)")
 _NUM_DIGIT = r"\d+\s+1/2|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
@@ -85,7 +86,7 @@ TZ = (r"(?:\s*\(?(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|AEST|
 DAYREF = (rf"(?:(?P<wd>{WEEKDAY})|(?P<rd>today|yesterday|tomorrow|tonight)|"
           rf"(?P<mo>{MONTH_X})\s+(?P<dy>{DAY})(?:,?\s+(?P<yr>{YEAR}))?)")
 PREP = (r"(?:on|in|at|for|over|during|since|until|till|by|from|through|throughout|within|"
-        r"after|before|of|into|to|between|and|around|about)")
+        r"after|before|of|into|to|between|and)")
 
 RULES: list[tuple[str, str]] = [
     # 2024-10-28, 2024-10-28T14:35, 10/28/2024, 2024-10
@@ -143,11 +144,11 @@ RULES: list[tuple[str, str]] = [
                 r"Veterans\s+Day|Election\s+Day|Christmas\s+holidays?))|(?P<ny>the\s+new\s+year))"
                 rf"(?:,?\s+(?P<year>{YEAR}))?"),
     # two years ago, a year earlier, three days later, year-earlier, years ago
-    ("ago", rf"(?:(?P<approx>{APPROX})\s+)?(?:(?P<num>{NUM})[\s-]+)?(?P<unit>{UNIT})s?"
-            r"\s+(?:(?P<dir0>ago|from\s+now|hence)"
+    ("ago", rf"(?:(?P<approx>{APPROX})\s+)?(?:(?P<num>{NUM})[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?"
+            r"(?:\s+or\s+(?:so|two|three))?\s+(?:(?P<dir0>ago|from\s+now|hence)"
             r"|(?P<dir>earlier|later|back|previously)(?=\s*(?:[.,;:!?)"
             r"\"'”’]|\s(?:today|yesterday|on|in|and|when|the|that|this|as|to|with|by|at|from|but|"
-            r"than|or|for|during|because|while|after|he|she|it|they|we|i|you)\b|$))"
+            r"than|or|for|during|because|while|after|he|she|it|they|we|i|you)\b|\s+(?-i:[A-Z])|$))"
             r"|(?P<dir3>before|after|prior)(?=\s*[.,;:!?)\"'”’]|\s*$))"
             r"|(?P<ya>year|month|week|quarter)-(?P<dir2>earlier|ago)"),
     # every week, each Thursday, daily, twice a year, $5 million a year
@@ -183,8 +184,9 @@ RULES: list[tuple[str, str]] = [
     # the year ended June 30 (a duration), for the year, the full year
     ("theyear", r"the\s+(?:(?P<mod>full|fiscal|calendar|entire|whole)\s+)*year(?![\w-])(?!\s+"
                 rf"(?:of\s+)?(?:{YEAR}|two\s+thousand|before|after|earlier|later|ago|in\s+which))"
-                r"(?P<ended>\s+(?:ended|ending|ends|to\s+(?:date|end)))?"
-                r"|(?P<ye>year[-\s]end|year's\s+end|end\s+of\s+the\s+year)"),
+                r"(?P<ended>(?=\s+(?:ended|ending|ends|to\s+(?:date|end))))?"
+                r"|(?:(?P<approx>around|about|approximately)\s+)?"
+                r"(?P<ye>year[-\s]end|year's\s+end|end\s+of\s+the\s+year)"),
     # nineteen ninety-six, two thousand and one: years as broadcast transcripts spell them
     ("spokenyear", rf"(?:the\s+year\s+)?(?P<c>nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?"
                    rf"(?P<yy>(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_DIGITS)}))?|"
@@ -202,7 +204,8 @@ RULES: list[tuple[str, str]] = [
                  r"subsequent|intervening|additional|extra|further|other)\s+)?"
                  rf"(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUM})(?:\s+|-)(?:(?P<adj>full|more|"
                  rf"long|straight|consecutive|successive|calendar|business|working|trading)\s+)?"
-                 rf"(?P<unit>{UNIT})s?(?P<long>-long)?(?:\s+or\s+so|\s+or\s+more)?"
+                 rf"(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?"
+                 r"(?:\s+or\s+(?:so|more|two|three|less))?"
                  r"|(?P<bare>seconds|minutes|hours|days|nights|weeks|months|quarters|years|decades|"
                  r"centuries|millennia)(?P<long2>-long)?"),
     # now, currently, recently, in recent weeks, the past, the future, soon

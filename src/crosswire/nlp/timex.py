@@ -179,7 +179,8 @@ def _verb_tense(verb) -> str | None:  # noqa: ANN001 (spaCy Token)
         # "plans to meet Monday", headline "Strike to begin Monday": ahead of the main verb,
         # unless that verb is past ("had been due to expire Friday").
         head = _governing_verb(verb.head)[0] if verb.head.i != verb.i else None
-        return "prospective" if head is not None and _verb_tense(head) == "past" else "future"
+        seen_from_past = head is not None and _verb_tense(head) in ("past", "prospective")
+        return "prospective" if seen_from_past else "future"
     past_aux = any(c.tag_ == "VBD" for c in aux)
     if verb.tag_ == "VBN" and verb.lemma_ in _FORWARD_VERBS:
         # "rain expected over the weekend", "talks are scheduled for Monday"; "were due
@@ -464,13 +465,24 @@ def _unit(text: str) -> str:
     return t[:-1] if t.endswith("s") and t[:-1] in _UNIT_CODE else t
 
 
+# A fraction of a unit in the next smaller one: 2.5 years is P2Y6M, 1.5 minutes PT1M30S.
+_SMALLER = {("", "Y"): (12, "M", ""), ("", "W"): (7, "D", ""), ("", "D"): (24, "H", "T"),
+            ("T", "H"): (60, "M", ""), ("T", "M"): (60, "S", "")}
+
+
 def _duration(n: float | None, unit: str) -> str:
     time_part, code, factor = _UNIT_CODE[unit]
     if n is None:
         return f"P{time_part}X{code}"
     n = n * factor
-    amount = str(int(n)) if float(n).is_integer() else f"{n:g}"
-    return f"P{time_part}{amount}{code}"
+    if float(n).is_integer():
+        return f"P{time_part}{int(n)}{code}"
+    whole = int(n)
+    ratio, smaller, to_time = _SMALLER.get((time_part, code), (0, "", ""))
+    part = (n - whole) * ratio
+    if ratio and float(part).is_integer():
+        return f"P{time_part}{f'{whole}{code}' if whole else ''}{to_time}{int(part)}{smaller}"
+    return f"P{time_part}{n:g}{code}"
 
 
 def _clock(text: str) -> str | None:
@@ -631,11 +643,17 @@ def _h_part(g: _Groups, env: _Env) -> Result | None:
         year = env.last_year
     elif g("ago"):
         year = (env.last_quarter[0] if env.last_quarter else year) - 1
-    elif rel is None and kind == "Q":
-        current = _quarter_of(env.anchor)[1]
-        tense = _env_tense(env)
-        if tense == "future" and n < current - 1:
-            year += 1  # "expects ... in the first quarter" said in October: next year's
+    elif rel is None:
+        # The latest such quarter (half) up to the current one, as results are reported
+        # after it ("the fourth quarter" in January is last year's). In the future tense,
+        # this year's unless it ended well before ("expects a profit in the first quarter",
+        # said in October, is next year's; "will report third-quarter results" is not).
+        per_year = 4 if kind == "Q" else 2
+        current = (env.anchor.month - 1) * per_year // 12 + 1
+        if _env_tense(env) == "future":
+            year += n < current - 1
+        elif n > current:
+            year -= 1
     return "DATE", f"{year}-{kind}{n}", True
 
 
@@ -776,7 +794,7 @@ def _h_ago(g: _Groups, env: _Env) -> Result | None:
         unit, n, direction = g("ya"), 1.0, "earlier"
     else:
         unit, direction = _unit(g("unit")), re.sub(r"\s+", " ", g("dir0") or g("dir") or g("dir3"))  # type: ignore[arg-type]
-        if g("num") is None and not g.raw("unit").lower().endswith("s"):  # type: ignore[union-attr]
+        if g("num") is None and g("pl") is None and not g.raw("unit").lower().endswith("ies"):  # type: ignore[union-attr]
             return None  # "day before", "year earlier" without a quantity
         n = _number(g("num")) if g("num") else None
     back = direction in _BACK
@@ -1003,10 +1021,10 @@ def _h_month(g: _Groups, env: _Env) -> Result | None:
 
 
 def _h_theyear(g: _Groups, env: _Env) -> Result | None:
-    if g("ended"):
+    if g("ended") is not None:
         return "DURATION", "P1Y", False  # "the year ended June 30": a twelve-month period
-    if g("ye") and g("ye").startswith("year") and g.prep not in (  # type: ignore[union-attr]
-            "by", "at", "until", "till", "before", "after", "since", "around", "to", "through"):
+    if g("ye") and g("ye").startswith("year") and not g("approx") and g.prep not in (  # type: ignore[union-attr]
+            "by", "at", "until", "till", "before", "after", "since", "to", "through"):
         return None  # "year-end bonuses": an adjective
     if env.anchor is None:
         return "DATE", "XXXX", True
@@ -1050,7 +1068,7 @@ def _h_year(g: _Groups, env: _Env) -> Result | None:
 
 # A quantity just before "a day"/"a year" makes it a rate: "3 hours a day", "$5 million a
 # year", "twice a week" (up to three words between the quantity and the rate).
-_RATE = re.compile(r"(?:\d[\d,.]*\s*(?:%|percent|per\s+cent|million|billion)?|\b(?:once|twice|"
+_RATE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?\s*(?:%|percent|per\s+cent|million|billion)?|\b(?:once|twice|"
                    r"thrice|times))(?:\s+[\w'’-]+){0,3}\s+$", re.I)
 
 
@@ -1071,6 +1089,11 @@ def _h_duration(g: _Groups, env: _Env) -> Result | None:
             num in ("a", "an", "one", "two", "three")):
         return None  # "three quarters of the vote"
     n = _number(num)
+    if n is not None and g("half"):
+        n += 0.5
+    if num == "one" and unit == "day" and not (g.prep or g("det") or g("approx")) and \
+            env.tense() == "future":
+        return "DATE", "FUTURE_REF", False  # "will one day be": some day
     if num in ("a", "an") and not (g("det") or g("rel") or g("approx")) and \
             _RATE.search(env.text, max(0, env.start - 40), env.start):
         return "SET", _duration(1, unit), False  # "1.2 million crowns a day", "twice a week"
