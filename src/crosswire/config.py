@@ -91,7 +91,27 @@ class AnalysisConfig:
     lsh_threshold: float = 0.3
     cluster_threshold: float = 0.55
     cluster_window_days: int = 7
+    # Claim alignment (align/): pair score = 0.7 * MiniLM cosine + 0.3 * token-set ratio.
+    # Claims of different articles join one aligned claim at or above this (average linkage).
     align_threshold: float = 0.62
+    # Between an article and one derived from it, claims aligned in text order join at this
+    # lower score (a rewrite's sentences score 0.49-0.57 against their parent's).
+    align_derived_floor: float = 0.45
+    # Figures of two claims are compared as one quantity when the claims score at least this
+    # (or are aligned): lower than align_threshold, since a changed figure lowers the score.
+    align_number_threshold: float = 0.5
+    # Two different figures are one quantity told differently only when the words around
+    # them (digits masked) have at least this MiniLM cosine: "# residents had been evacuated"
+    # / "# people had been moved to shelters" 0.74; "with # abstentions" / "only # short of
+    # the 76 needed" 0.36.
+    align_figure_context: float = 0.6
+    # Two direct quotes are one quote (reworded) at or above this rapidfuzz ratio of their
+    # folded words; a quote inside another is always the same quote.
+    align_quote_similarity: float = 60.0
+    # A claim credited to two different sources is an attribution conflict only when the two
+    # claims' words, sources' names taken out, have at least this token-sort ratio (0-1):
+    # otherwise they are two sources saying similar things.
+    align_attribution_threshold: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)

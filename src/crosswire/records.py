@@ -196,6 +196,7 @@ class Claim:
     certainty: str | None = None  # asserted | confirmed | denied | unconfirmed | hedged ...
     quote_ids: tuple[str, ...] = ()
     number_ids: tuple[str, ...] = ()
+    certainty_cue: str | None = None  # the words that set ``certainty`` ("declined to confirm")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,556 @@
+"""Typed conflicts between the claims of one story, and the differences that are not conflicts.
+
+Takes the story's claim units, their pair scores and their groups (claims that say the same
+thing); gives :class:`Finding` records, each a ``records.Conflict`` (or a not-conflict note
+with the claimants it shows) plus the units it touches, so the story stage can attach it to
+the aligned claim that holds most of them.
+
+Where each kind is looked for:
+- ``date``, ``place``, ``certainty``, ``attribution`` (of a claim): between the claims of one
+  group, the same happening or statement told by several articles;
+- ``number``: between the figures of one quantity, a cluster of figures of claims that say the
+  same thing (or nearly) and count the same kind of thing; figures from different claimants are
+  shown as claimants, an earlier figure superseded by a later one as a revision;
+- ``quote-wording``, ``attribution`` (of words): between direct quotes that share their words,
+  wherever in the articles they sit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..config import AnalysisConfig
+from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef
+from ..nlp.claims import NUMERIC_HEDGES
+from .similarity import embed
+from .units import Unit, before, distance, interval, overlaps, same_source, speaker_key
+
+T = TypeVar("T")
+
+# Certainty labels that say the same about truth: stating and confirming are both "as fact";
+# "reportedly" and "unconfirmed" both leave it open on others' word.
+_STANCE = {"asserted": "as fact", "confirmed": "as fact", "reported": "as reported",
+           "unconfirmed": "as reported", "hedged": "hedged", "denied": "denied",
+           "did-not-deny": "not denied", "declined-to-confirm": "not confirmed"}
+_PUNCT = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+# Characters of a claim before and after a figure that say what it is about.
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 40, 60
+_DIGITS = re.compile(r"\d[\d,.]*")
+# Quotes shorter than this many words must match word for word (or inside a longer one) to be
+# one quote: short phrases recur by chance.
+_SHORT_QUOTE = 4
+
+
+@dataclass(slots=True)
+class Obs:
+    """One side member: a unit and the words in it that carry the disputed value."""
+
+    unit: Unit
+    span: Span
+    text: str
+    value: object = None
+
+
+@dataclass(slots=True)
+class Finding:
+    units: tuple[int, ...]
+    conflict: Conflict | None = None
+    note: str | None = None
+    claimants: tuple[Claimant, ...] = field(default_factory=tuple)
+
+
+def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
+         regions: set[str], config: AnalysisConfig, entity_ids: dict[str, str],
+         quotes_by_id: dict[str, Quote]) -> list[Finding]:
+    findings: list[Finding] = []
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    for members in groups:
+        if len(members) < 2:
+            continue
+        group = [units[i] for i in members]
+        findings += _dates(group)
+        findings += _places(group, regions)
+        findings += _certainty(group)
+    quoted = _quotes(units, config, entity_ids)
+    findings += quoted
+    attributed = {i for f in quoted if f.conflict and f.conflict.kind == "attribution"
+                  for i in f.units}
+    for members in groups:
+        if len(members) > 1 and not attributed & set(members):
+            findings += _claim_attribution([units[i] for i in members], config)
+    findings += _numbers(units, scores, group_of, config, entity_ids)
+    return findings
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _components(items: Sequence[T], same: Callable[[T, T], bool]) -> list[list[T]]:
+    """Connected components of ``items`` under ``same`` (union-find), in first-seen order."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if root(i) != root(j) and same(items[i], items[j]):
+                parent[root(j)] = root(i)
+    out: dict[int, list[T]] = {}
+    for i, item in enumerate(items):
+        out.setdefault(root(i), []).append(item)
+    return list(out.values())
+
+
+def _side(observations: Iterable[Obs]) -> ConflictSide:
+    obs = sorted(observations, key=lambda o: o.unit.index)
+    articles = tuple(dict.fromkeys(o.unit.article_id for o in obs))
+    return ConflictSide(article_ids=articles, text=obs[0].text,
+                        span_refs=tuple(SpanRef(o.unit.article_id, o.span) for o in obs))
+
+
+def _finding(kind: str, summary: str, sides: list[list[Obs]]) -> Finding | None:
+    """A conflict when at least two sides come from different articles."""
+    sides = [s for s in sides if s]
+    if len(sides) < 2 or len({o.unit.article_id for s in sides for o in s}) < 2:
+        return None
+    sides.sort(key=lambda s: (-len({o.unit.article_id for o in s}), min(o.unit.index for o in s)))
+    conflict = Conflict(kind=kind, summary=summary,  # type: ignore[arg-type]
+                        sides=tuple(_side(s) for s in sides))
+    return Finding(units=tuple(sorted({o.unit.index for s in sides for o in s})),
+                   conflict=conflict)
+
+
+def _versus(sides: list[list[Obs]]) -> str:
+    parts = []
+    for side in sides:
+        outlets = len({o.unit.article_id for o in side})
+        parts.append(f'"{side[0].text}" ({outlets} article{"s" if outlets > 1 else ""})')
+    return " vs ".join(parts)
+
+
+def fold_words(text: str) -> str:
+    """Lower-case words only: quote marks, punctuation and spacing are not wording."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+
+
+# --------------------------------------------------------------------------- date
+
+
+def _dates(group: list[Unit]) -> list[Finding]:
+    dated = [u for u in group if u.dates]
+    if len({u.article_id for u in dated}) < 2:
+        return []
+
+    components = _components(dated, lambda a, b: not date_conflict(a, b))
+    if len(components) < 2:
+        return []
+    sides = []
+    for k, component in enumerate(components):
+        others = [interval(t.value) for j, c in enumerate(components) if j != k
+                  for u in c for t in u.dates]
+        side = []
+        for unit in component:
+            # The date of this claim that corresponds to the other side's: the nearest one
+            # ("on Monday" against "on Sunday", not "said on Tuesday").
+            timex = min(unit.dates, key=lambda t: min(distance(interval(t.value), o)  # type: ignore[arg-type]
+                                                      for o in others))
+            side.append(Obs(unit, timex.span, timex.text, timex.value))
+        sides.append(side)
+    finding = _finding("date", "different dates for the same happening: " + _versus(sides), sides)
+    return [finding] if finding else []
+
+
+def date_conflict(a: Unit, b: Unit) -> bool:
+    """Whether two claims both carry dates, no date of one can be a date of the other, and
+    the difference is not time passing (:func:`moved_on`)."""
+    return bool(a.dates and b.dates) and not any(
+        overlaps(interval(s.value), interval(t.value)) for s in a.dates for t in b.dates) \
+        and not moved_on(a, b)
+
+
+def moved_on(a: Unit, b: Unit) -> bool:
+    """Whether two claims give different figures at different dates, the later one in an
+    article published later: a count updated by a later report ("12 missing on Monday",
+    "20 missing on Wednesday"), not two dates for one happening."""
+    if not (a.numbers and b.numbers) or any(_same_value(n.value, m.value)
+                                            for n in a.numbers for m in b.numbers):
+        return False
+    span_a, span_b = _extent(a), _extent(b)
+    published_a, published_b = interval(a.published), interval(b.published)
+    return (before(span_a, span_b) and before(published_a, published_b)) or \
+        (before(span_b, span_a) and before(published_b, published_a))
+
+
+def _extent(unit: Unit) -> tuple[date, date] | None:
+    spans = [s for s in (interval(t.value) for t in unit.dates) if s is not None]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
+# --------------------------------------------------------------------------- place
+
+
+def _places(group: list[Unit], regions: set[str]) -> list[Finding]:
+    """Two claims of one happening naming different places in the same role ("in Dravik" /
+    "in Ulmstead"): neither place is named in the other claim, neither is a region that could
+    contain the other, they share no word ("Tarn valley" / "Tarn River"), and the same
+    locative word introduces both."""
+    pairs: list[tuple[Obs, Obs]] = []
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            text_a, text_b = a.claim.text.lower(), b.claim.text.lower()
+            for p in a.places:
+                if p.key in regions or p.key in text_b:
+                    continue
+                for q in b.places:
+                    if q.key in regions or q.key in text_a or p.frame is None \
+                            or p.frame != q.frame or set(p.key.split()) & set(q.key.split()):
+                        continue
+                    pairs.append((Obs(a, p.span, p.text, p.key), Obs(b, q.span, q.text, q.key)))
+    if not pairs:
+        return []
+    # Claims naming the disputed place the same way join its side ("in Dravik" elsewhere).
+    involved: dict[tuple[int, str], Obs] = {}
+    for left, right in pairs:
+        for obs in (left, right):
+            involved.setdefault((obs.unit.index, str(obs.value)), obs)
+    values = {str(o.value) for o in involved.values()}
+    for unit in group:
+        for place in unit.places:
+            if place.key in values:
+                involved.setdefault((unit.index, place.key), Obs(unit, place.span, place.text,
+                                                                 place.key))
+    sides = _components(list(involved.values()), lambda x, y: x.value == y.value)
+    finding = _finding("place", "different places for the same happening: " + _versus(sides),
+                       sides)
+    return [finding] if finding else []
+
+
+# --------------------------------------------------------------------------- certainty
+
+
+def stance(unit: Unit) -> str:
+    """How firmly the claim is put; a hedge that is only a rounded figure ("about 300") is a
+    matter for the figure, not for the claim."""
+    label = unit.claim.certainty or "asserted"
+    cue = (unit.claim.certainty_cue or "").lower()
+    if label == "hedged" and cue in NUMERIC_HEDGES:
+        label = "asserted"
+    return _STANCE.get(label, "as fact")
+
+
+def _certainty(group: list[Unit]) -> list[Finding]:
+    sides: dict[str, list[Obs]] = {}
+    for unit in group:
+        start, end = unit.claim.span
+        cue = unit.claim.certainty_cue
+        if cue and stance(unit) != "as fact":
+            # From the cue on: "declined to confirm reports that soldiers were at the port".
+            offset = unit.claim.text.find(cue)
+            start = start + offset if offset >= 0 else start
+        sides.setdefault(stance(unit), []).append(
+            Obs(unit, (start, end), unit.claim.text[start - unit.claim.span[0]:], stance(unit)))
+    if len(sides) < 2:
+        return []
+    ordered = list(sides.values())
+    summary = "put with different certainty: " + " vs ".join(
+        f'{s[0].value} ("{s[0].text}")' for s in ordered)
+    finding = _finding("certainty", summary, ordered)
+    return [finding] if finding else []
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def _said_alike(a: Unit, b: Unit) -> float:
+    """Wording similarity (0-1) of two claims once their sources' names are taken out, so
+    "Police chief Aldo Venn said X" and "Fire chief Mara Quist said X" are alike."""
+    def content(unit: Unit) -> str:
+        text = unit.claim.text
+        for word in (unit.claim.speaker or "").split():
+            text = text.replace(word, " ")
+        return fold_words(text)
+    return fuzz.token_sort_ratio(content(a), content(b)) / 100.0
+
+
+def _claim_attribution(group: list[Unit], config: AnalysisConfig) -> list[Finding]:
+    """One statement credited to different sources by claims that say nearly the same."""
+    known = [u for u in group if u.speaker]
+    if len({u.article_id for u in known}) < 2:
+        return []
+    components = _components(known, lambda a, b: bool(same_source(a.speaker, b.speaker)))
+    if len(components) < 2:
+        return []
+    close = any(_said_alike(a, b) >= config.align_attribution_threshold
+                for i, ca in enumerate(components) for cb in components[i + 1:]
+                for a in ca for b in cb)
+    # Different figures from different sources are two claimants, shown as such elsewhere.
+    figures = {round(n.value, 6) for u in known for n in u.numbers}
+    if not close or len(figures) > len(max((u.numbers for u in known), key=len)):
+        return []
+    sides = [[Obs(u, u.claim.span, f"{u.claim.speaker}: {u.claim.text}", u.speaker) for u in c]
+             for c in components]
+    finding = _finding("attribution", "the same claim credited to different sources: "
+                       + " vs ".join(s[0].unit.claim.speaker or "?" for s in sides), sides)
+    return [finding] if finding else []
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _quotes(units: list[Unit], config: AnalysisConfig,
+            entity_ids: dict[str, str]) -> list[Finding]:
+    """Direct quotes that share their words, across articles: reworded inside the marks
+    (quote-wording) or credited to different speakers (attribution)."""
+    entries: list[tuple[Quote, Unit, str]] = []
+    seen: set[str] = set()
+    for unit in units:
+        for quote in unit.quotes:
+            if quote.id not in seen:
+                seen.add(quote.id)
+                entries.append((quote, unit, fold_words(quote.text)))
+    threshold = config.align_quote_similarity
+
+    def one_quote(a: tuple[Quote, Unit, str], b: tuple[Quote, Unit, str]) -> bool:
+        if a[1].article_id == b[1].article_id or not a[2] or not b[2]:
+            return False
+        return _contains(a[2], b[2]) or (
+            min(len(a[2].split()), len(b[2].split())) >= _SHORT_QUOTE
+            and fuzz.ratio(a[2], b[2]) >= threshold)
+
+    findings: list[Finding] = []
+    for cluster in _components(entries, one_quote):
+        if len({u.article_id for _, u, _ in cluster}) < 2:
+            continue
+        findings += _quote_findings(cluster, entity_ids)
+    return findings
+
+
+def _contains(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short.split()) >= 2 and f" {short} " in f" {long} "
+
+
+def _quote_findings(cluster: list[tuple[Quote, Unit, str]],
+                    entity_ids: dict[str, str]) -> list[Finding]:
+    out: list[Finding] = []
+    speakers = {q.id: speaker_key(q.speaker_id, q.speaker, entity_ids) or u.speaker
+                for q, u, _ in cluster}
+    known = [e for e in cluster if speakers[e[0].id]]
+    by_speaker = _components(known, lambda a, b: bool(same_source(speakers[a[0].id],
+                                                                   speakers[b[0].id])))
+    if len(by_speaker) >= 2:
+        sides = [[Obs(u, q.span, q.text, q.speaker) for q, u, _ in c] for c in by_speaker]
+        names = " vs ".join(str(s[0].value) for s in sides)
+        finding = _finding("attribution", f'the words "{sides[0][0].text}" credited to '
+                           f"different speakers: {names}", sides)
+        if finding:
+            out.append(finding)
+    # Rewording is judged among the quotes of one speaker; with one speaker (or none named)
+    # that is the whole cluster.
+    for pool in by_speaker if len(by_speaker) > 1 else [cluster]:
+        wordings = _components(pool, lambda a, b: a[2] == b[2] or _contains(a[2], b[2]))
+        if len(wordings) >= 2:
+            sides = [[Obs(u, q.span, q.text) for q, u, _ in w] for w in wordings]
+            finding = _finding("quote-wording", "a quote worded differently: " + _versus(sides),
+                               sides)
+            if finding:
+                out.append(finding)
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _counted(number: Number) -> str | None:
+    """The head word of what a figure counts, singular and lower-case ("residents" -> "resident")."""
+    if not number.counts:
+        return None
+    words = re.findall(r"[a-z]+", number.counts.lower())
+    if not words:
+        return None
+    head = words[-1]
+    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+
+
+def _pair_figures(a: Unit, b: Unit, aligned: bool) -> list[tuple[Number, Number]]:
+    """Figures of two claims that count the same thing. Equal values pair first; then figures
+    counting the same noun, when that noun identifies one figure in each claim ("76 deputies
+    voted against, 71 in favour" holds two deputy counts: neither pairs by noun); then, in
+    aligned claims, the last figure left on each side, if nothing says they count different
+    things."""
+    left, right = list(a.numbers), list(b.numbers)
+    pairs: list[tuple[Number, Number]] = []
+
+    def take(n: Number, m: Number) -> None:
+        pairs.append((n, m))
+        left.remove(n)
+        right.remove(m)
+
+    for n in list(left):
+        match = next((m for m in right if m.unit == n.unit and _same_value(n.value, m.value)),
+                     None)
+        if match is not None:
+            take(n, match)
+    ambiguous = {h for figures in (a.numbers, b.numbers)
+                 for h, k in Counter(_counted(n) for n in figures).items() if k > 1}
+    for n in list(left):
+        head = _counted(n)
+        if head is None or head in ambiguous:
+            continue
+        match = next((m for m in right if m.unit == n.unit and _counted(m) == head), None)
+        if match is not None:
+            take(n, match)
+    if aligned and len(left) == len(right) == 1:
+        n, m = left[0], right[0]
+        # Counted nouns that differ ("residents" / "people") are one thing told in other words
+        # only in a rewrite; two independent reports counting roofs and trees count two things.
+        nouns_differ = None not in (_counted(n), _counted(m)) and _counted(n) != _counted(m)
+        if n.unit == m.unit and _counted(n) not in ambiguous and _counted(m) not in ambiguous \
+                and (a.family == b.family or not nouns_differ):
+            take(n, m)
+    return pairs
+
+
+def figure_context(number: Number, unit: Unit) -> str:
+    """The words around a figure inside its claim, digits masked, for comparing what two
+    figures are said about ("# residents had been evacuated to" / "# people had been moved")."""
+    start, end = unit.claim.span
+    text = unit.claim.text
+    left = max(0, number.span[0] - start - _CONTEXT_BEFORE)
+    right = min(len(text), number.span[1] - start + _CONTEXT_AFTER)
+    return _DIGITS.sub("#", text[left:right])
+
+
+def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
+             config: AnalysisConfig, entity_ids: dict[str, str]) -> list[Finding]:
+    owner: dict[str, Unit] = {}
+    links: list[tuple[str, str]] = []
+    with_numbers = [u for u in units if u.numbers]
+    for i, a in enumerate(with_numbers):
+        for n in a.numbers:
+            owner[n.id] = a
+        for b in with_numbers[i + 1:]:
+            if a.article_id == b.article_id:
+                continue
+            aligned = group_of[a.index] == group_of[b.index]
+            if not aligned and scores[a.index, b.index] < config.align_number_threshold:
+                continue
+            for n, m in _pair_figures(a, b, aligned):
+                if _same_value(n.value, m.value) or _same_topic(n, a, m, b, config):
+                    links.append((n.id, m.id))
+    if not links:
+        return []
+    numbers = {n.id: n for u in with_numbers for n in u.numbers}
+    ids = sorted({i for link in links for i in link})
+    linked = {frozenset(link) for link in links}
+    clusters = _components(ids, lambda x, y: frozenset((x, y)) in linked)
+    findings: list[Finding] = []
+    for cluster in clusters:
+        figures = [numbers[i] for i in cluster]
+        if len({owner[n.id].article_id for n in figures}) >= 2:
+            findings += _quantity(figures, owner, entity_ids, linked)
+    return findings
+
+
+def _same_topic(n: Number, a: Unit, m: Number, b: Unit, config: AnalysisConfig) -> bool:
+    """Whether two different figures are said about the same thing: their contexts mean the
+    same ("76 deputies voted against" and "151 deputies" in "the Assembly's 151 deputies" do
+    not, though both count deputies)."""
+    vectors = embed([figure_context(n, a), figure_context(m, b)], config.embedding_model)
+    return float(vectors[0] @ vectors[1]) >= config.align_figure_context
+
+
+def _claimant(number: Number, unit: Unit, entity_ids: dict[str, str]) -> str | None:
+    return speaker_key(number.claimant_id, number.claimant, entity_ids) or unit.speaker
+
+
+def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[str, str],
+              linked: set[frozenset[str]]) -> list[Finding]:
+    """Conflicts and notes among the figures of one quantity (a cluster of paired figures).
+    Two figures clash only when they were paired directly, not through a chain of pairs."""
+    findings: list[Finding] = []
+    claimant = {n.id: _claimant(n, owner[n.id], entity_ids) for n in figures}
+    when = {n.id: interval(n.as_of) for n in figures}
+
+    def obs(n: Number) -> Obs:
+        return Obs(owner[n.id], n.span, n.text, n.value)
+
+    values = _components(figures, lambda a, b: _same_value(a.value, b.value))
+    if len(values) == 1:
+        # One figure, told with and without a rounding word: a hedge dropped or added.
+        hedged = [n for n in figures if (n.approx or "").lower() in NUMERIC_HEDGES]
+        plain = [n for n in figures if not n.approx]
+        if hedged and plain:
+            sides = [[obs(n) for n in hedged], [obs(n) for n in plain]]
+            finding = _finding("certainty", "a figure given with and without a hedge: "
+                               + _versus(sides), sides)
+            if finding:
+                findings.append(finding)
+        return findings
+
+    def superseded(n: Number) -> Number | None:
+        """A later figure of the same source that replaces ``n`` (an estimate revised over
+        time), unless the two claims disagree on the date of the happening itself."""
+        for m in figures:
+            if not _same_value(m.value, n.value) and before(when[n.id], when[m.id]) \
+                    and same_source(claimant[n.id], claimant[m.id]) is not False \
+                    and not date_conflict(owner[n.id], owner[m.id]):
+                return m
+        return None
+
+    current = []
+    for n in figures:
+        later = superseded(n)
+        if later is None:
+            current.append(n)
+        else:
+            findings.append(Finding(
+                units=(owner[n.id].index, owner[later.id].index),
+                note=f'not a conflict: "{n.text}" (as of {n.as_of}) is an earlier figure, '
+                     f'revised to "{later.text}" (as of {later.as_of})'))
+    # Conflicting figures: different values of one source (or of no named source).
+    clashing: set[str] = set()
+    for i, n in enumerate(current):
+        for m in current[i + 1:]:
+            if frozenset((n.id, m.id)) in linked and not _same_value(n.value, m.value) \
+                    and same_source(claimant[n.id], claimant[m.id]) is not False:
+                clashing |= {n.id, m.id}
+    if clashing:
+        sides = [[obs(n) for n in side] for side in _components(
+            [n for n in current if n.id in clashing], lambda a, b: _same_value(a.value, b.value))]
+        finding = _finding("number", "different figures for the same count: " + _versus(sides),
+                           sides)
+        if finding:
+            findings.append(finding)
+    sources = _components([n for n in current if claimant[n.id]],
+                          lambda a, b: bool(same_source(claimant[a.id], claimant[b.id])))
+    if len(sources) >= 2 and len({round(n.value, 6) for n in current}) >= 2:
+        claimants = tuple(
+            Claimant(entity_id=next((c.claimant_id for c in side if c.claimant_id), None),
+                     article_ids=tuple(dict.fromkeys(owner[c.id].article_id for c in side)),
+                     text=f"{side[0].claimant or owner[side[0].id].claim.speaker}: {side[0].text}")
+            for side in sources)
+        findings.append(Finding(
+            units=tuple(sorted({owner[n.id].index for side in sources for n in side})),
+            note="not a conflict: different sources give different figures ("
+                 + "; ".join(c.text for c in claimants) + ")",
+            claimants=claimants))
+    return findings
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))

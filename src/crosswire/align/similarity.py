@@ -1,0 +1,138 @@
+"""Which claims of different articles say the same thing.
+
+A pair of claims is scored by meaning (cosine of MiniLM sentence embeddings) and wording
+(rapidfuzz token-set ratio), so a paraphrase scores high through the first and an edited copy
+through both. Claims are grouped greedily, best pair first, with average linkage: two groups
+join when their claims score at least ``align_threshold`` on average, and never when that would
+put two claims of one article in one group (an article states a claim once; a second mention
+is a different claim or a repetition, not corroboration).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from .units import Unit
+
+# Weight of the embedding cosine in the pair score; the rest is the token-set ratio.
+MEANING_WEIGHT = 0.7
+
+
+@lru_cache(maxsize=2)
+def _encoder(name: str):  # noqa: ANN202 (sentence_transformers is imported lazily: it loads torch)
+    import importlib
+
+    from sentence_transformers import SentenceTransformer
+
+    package = importlib.import_module(name)
+    return SentenceTransformer(str(package.get_model_path()), device="cpu")
+
+
+def embed(texts: list[str], model: str) -> np.ndarray:
+    """Unit-length sentence embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = _encoder(model).encode(texts, batch_size=64, normalize_embeddings=True,
+                                     show_progress_bar=False, convert_to_numpy=True)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def pair_scores(units: list[Unit], model: str) -> np.ndarray:
+    """Square matrix of pair scores in [0, 1]; -1 between claims of the same article."""
+    texts = [u.claim.text for u in units]
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = embed(texts, model)
+    meaning = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    folded = [t.lower() for t in texts]
+    wording = cdist(folded, folded, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
+    scores = MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * wording
+    articles = np.array([u.article_id for u in units])
+    scores[articles[:, None] == articles[None, :]] = -1.0
+    return scores.astype(np.float32)
+
+
+def follow_derivations(units: list[Unit], scores: np.ndarray, pairs: list[tuple[str, str]],
+                       floor: float, threshold: float) -> None:
+    """Raise the scores of claims that a derived article took from its parent, halfway from
+    ``threshold`` to 1 so the group holds against other articles' weaker matches.
+
+    A rewrite tells the parent's facts in the parent's order, in new words that score lower
+    than an independent paraphrase would need; so for each (parent, child) the two articles'
+    claims are aligned in order (the monotone alignment maximising the sum of ``score -
+    floor`` over pairs scoring at least ``floor``) and every aligned pair counts as aligned.
+    """
+    by_article: dict[str, list[int]] = {}
+    for unit in units:
+        by_article.setdefault(unit.article_id, []).append(unit.index)
+    taken: list[tuple[int, int]] = []
+    for parent, child in pairs:
+        left, right = by_article.get(parent, []), by_article.get(child, [])
+        if not left or not right:
+            continue
+        gain = scores[np.ix_(left, right)] - floor
+        best = np.zeros((len(left) + 1, len(right) + 1), dtype=np.float32)
+        for i in range(1, len(left) + 1):
+            for j in range(1, len(right) + 1):
+                take = best[i - 1, j - 1] + gain[i - 1, j - 1] if gain[i - 1, j - 1] >= 0 else -1
+                best[i, j] = max(best[i - 1, j], best[i, j - 1], take)
+        i, j = len(left), len(right)
+        while i > 0 and j > 0:
+            if best[i, j] == best[i - 1, j]:
+                i -= 1
+            elif best[i, j] == best[i, j - 1]:
+                j -= 1
+            else:
+                taken.append((left[i - 1], right[j - 1]))
+                i, j = i - 1, j - 1
+    # A claim taken by a rewrite from the wire is also taken from the wire's verbatim copies:
+    # every pair within a chain of taken pairs counts as aligned.
+    root = list(range(len(units)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for a, b in taken:
+        root[find(b)] = find(a)
+    chains: dict[int, list[int]] = {}
+    for a in {i for pair in taken for i in pair}:
+        chains.setdefault(find(a), []).append(a)
+    for chain in chains.values():
+        for a in chain:
+            for b in chain:
+                if a != b and units[a].article_id != units[b].article_id:
+                    scores[a, b] = max(scores[a, b], (1 + threshold) / 2)
+
+
+def group(units: list[Unit], scores: np.ndarray, threshold: float) -> list[list[int]]:
+    """Partition of unit indexes into groups of claims that say the same thing."""
+    n = len(units)
+    owner = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    articles: dict[int, set[str]] = {i: {units[i].article_id} for i in range(n)}
+    rows, cols = np.nonzero(np.triu(scores >= threshold, k=1))
+    order = np.argsort(-scores[rows, cols], kind="stable")
+    for k in order:
+        a, b = owner[rows[k]], owner[cols[k]]
+        if a == b or articles[a] & articles[b]:
+            continue
+        linkage = scores[np.ix_(members[a], members[b])]
+        if float(linkage.mean()) < threshold:
+            continue
+        for i in members[b]:
+            owner[i] = a
+        members[a].extend(members.pop(b))
+        articles[a] |= articles.pop(b)
+    return [sorted(m) for m in sorted(members.values(), key=min)]
+
+
+def wording_similarity(a: str, b: str) -> float:
+    """Wording similarity of two short texts in [0, 1] (edit-based, order-sensitive)."""
+    return fuzz.ratio(a, b) / 100.0

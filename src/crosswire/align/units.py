@@ -1,0 +1,277 @@
+"""What alignment needs to know about each claim: its numbers, direct quotes, dates, places
+and source, gathered from the article's extractions by span overlap.
+
+Also the small comparisons every conflict kind uses: whether two speaker names are one
+source, whether two dates can be the same time, what text of a place is its name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
+
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# Words after which a capitalised name is a location ("in Dravik", "port of Valmont").
+_PLACE_FRAME = re.compile(
+    r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|"
+    r"(?:port|town|city|village|district|region|province|county|harbou?r|capital) of)"
+    r"\s+(?:(?:the|neighbouring|neighboring|nearby|northern|southern|eastern|western|central|"
+    r"coastal|downtown|rural|suburban)\s+)*"
+    r"((?:[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+_STATIC_FRAMES = frozenset({"in", "at", "near", "outside", "inside"})
+_NOT_PLACES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "spring", "summer", "autumn", "winter", "parliament", "court",
+    "i", "we", "he", "she", "they", "it", "this", "that", "english", "christmas", "easter",
+})
+# A capitalised name after "from"/"to" that ends like this is a body, not a place.
+_ORGANISATION = re.compile(
+    r"\b(?:Ministry|Corps|Board|Party|Council|Agency|Association|Union|Company|Court|Office|"
+    r"Department|Service|Police|Army|Navy|Bank|Group|League|Federation|Committee|Commission|"
+    r"Authority|Institute|University|Times|Post|News|Herald|Wire|Press|Daily|Radio|Party|"
+    r"Alliance|Front|Movement|Inc|Ltd|Corp|Co)\b")
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+_SPEAKER_NOISE = frozenset({"the", "a", "an", "of", "mr", "mrs", "ms", "dr"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    key: str  # lower-cased name without possessive
+    text: str
+    span: Span
+    frame: str | None  # the preposition or "port of" before it
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One claim of one article, with the facts that fall inside it."""
+
+    index: int
+    claim: Claim
+    family: int
+    numbers: tuple[Number, ...]
+    quotes: tuple[Quote, ...]  # direct quotes overlapping the claim
+    dates: tuple[Timex, ...]  # DATE/TIME expressions with a calendar value
+    places: tuple[Place, ...]
+    speaker: str | None  # speaker key: a story entity id or a folded name
+    published: str | None = None  # the article's publication date
+
+    @property
+    def article_id(self) -> str:
+        return self.claim.article_id
+
+    @property
+    def span(self) -> Span:
+        return self.claim.span
+
+
+def units_of(members: list[ParsedArticle], families: dict[str, int],
+             entity_ids: dict[str, str]) -> list[Unit]:
+    """Units of every claim of every member, in article then text order."""
+    units: list[Unit] = []
+    for parsed in members:
+        places = _places(parsed)
+        for claim in parsed.claims:
+            start, end = claim.span
+            units.append(Unit(
+                index=len(units), claim=claim, family=families[parsed.id],
+                numbers=tuple(n for n in parsed.numbers if _within(n.span, start, end)),
+                quotes=tuple(q for q in parsed.quotes if q.kind == "direct"
+                             and q.span[0] < end and start < q.span[1]),
+                dates=tuple(t for t in parsed.timexes if t.type in ("DATE", "TIME")
+                            and interval(t.value) is not None and _within(t.span, start, end)),
+                places=tuple(p for p in places if _within(p.span, start, end)),
+                speaker=speaker_key(claim.speaker_id, claim.speaker, entity_ids),
+                published=parsed.article.published))
+    return units
+
+
+def _within(span: Span, start: int, end: int) -> bool:
+    return start <= span[0] and span[1] <= end
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def speaker_key(entity_id: str | None, name: str | None, entity_ids: dict[str, str]) -> str | None:
+    """A key equal for two mentions of one source: the story entity when the story linked it,
+    else the folded name (compared loosely by :func:`same_source`)."""
+    if entity_id and entity_id in entity_ids:
+        return entity_ids[entity_id]
+    if name:
+        return " ".join(name_words(name))
+    return None
+
+
+def name_words(name: str) -> list[str]:
+    words = [_POSSESSIVE.sub("", w.strip(".,\"'\u201c\u201d")).lower() for w in name.split()]
+    words = [w for w in words if w and w not in _SPEAKER_NOISE]
+    # "Esteria's Transport Ministry": the owner in front is a qualifier, not the source.
+    if len(words) > 1 and re.search(r"(?:'s|\u2019s)$", name.split()[0]):
+        words = words[1:]
+    return words
+
+
+def same_source(a: str | None, b: str | None) -> bool | None:
+    """True/False when both sources are known, None when either is not. Names match when one
+    is a part of the other ("Reyes" / "tomas reyes", "ministry" / "transport ministry")."""
+    if not a or not b:
+        return None
+    if a == b:
+        return True
+    if a.startswith("e_") or b.startswith("e_"):
+        return False  # story entities are already linked: different ids, different sources
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
+
+
+# --------------------------------------------------------------------------- dates
+
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE|\d))?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+def interval(value: str | None) -> tuple[date, date] | None:
+    """First and last day a TIMEX3 calendar value can mean; None for anything else."""
+    if not value:
+        return None
+    try:
+        if m := _DAY.match(value):
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := _WEEK.match(value):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            if m[3] == "WE":
+                return monday + timedelta(days=5), monday + timedelta(days=6)
+            if m[3]:
+                day = monday + timedelta(days=int(m[3]) - 1)
+                return day, day
+            return monday, monday + timedelta(days=6)
+        if m := _MONTH.match(value):
+            return _months(int(m[1]), int(m[2]), int(m[2]))
+        if m := _SEASON.match(value):
+            first, last = _SEASON_MONTHS[m[2]]
+            return _months(int(m[1]), first, last)
+        if m := _QUARTER.match(value):
+            q = int(m[2])
+            return _months(int(m[1]), 3 * q - 2, 3 * q)
+        if m := _YEAR.match(value):
+            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date]:
+    start = date(year, first, 1)
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    following = date(end_year + end_month // 12, end_month % 12 + 1, 1)
+    return start, following - timedelta(days=1)
+
+
+def overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+def before(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """Whether all of ``a`` is earlier than all of ``b``."""
+    return a is not None and b is not None and a[1] < b[0]
+
+
+def distance(a: tuple[date, date], b: tuple[date, date]) -> int:
+    if overlaps(a, b):
+        return 0
+    return (b[0] - a[1]).days if a[1] < b[0] else (a[0] - b[1]).days
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _places(parsed: ParsedArticle) -> list[Place]:
+    """Location names in the article: GPE/LOC/FAC entity mentions, and capitalised names after
+    a locative word ("in Ulmstead", "port of Valmont") that no entity claims as a person or
+    organisation."""
+    text = parsed.article.text
+    found: dict[Span, Place] = {}
+    taken: list[Span] = []
+    people: list[Span] = []  # persons and organisations: places only after "in", "at"...
+    for entity in parsed.entities:
+        for mention in entity.mentions:
+            if entity.type in PLACE_TYPES:
+                found[mention.span] = _place(text, mention.span)
+            elif entity.type in ("PERSON", "ORG"):
+                people.append(mention.span)
+            else:
+                taken.append(mention.span)
+    for match in _PLACE_FRAME.finditer(text):
+        span = match.span(2)
+        name = match.group(2)
+        if name.split()[0].lower() in _NOT_PLACES or _ORGANISATION.search(name):
+            continue
+        if any(s < span[1] and span[0] < e for s, e in [*taken, *found]):
+            continue
+        # A person's or organisation's name after "in"/"at" is more often an unknown town the
+        # entity stage mistook ("in Oldmere"; organisation-like names are already out); after
+        # "to" or "from" it is who was spoken to or came from ("spoke to Lund").
+        if match.group(1).lower() not in _STATIC_FRAMES \
+                and any(s < span[1] and span[0] < e for s, e in people):
+            continue
+        found[span] = Place(key=_key(name), text=name, span=span,
+                            frame=match.group(1).lower())
+    return sorted(found.values(), key=lambda p: p.span)
+
+
+def _place(text: str, span: Span) -> Place:
+    name = text[span[0]:span[1]]
+    before_text = text[max(0, span[0] - 40):span[0]]
+    frame = re.search(r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|"
+                      r"(?:port|town|city|village|district|region|province|county|harbou?r|"
+                      r"capital) of)\s+(?:[a-z]+\s+){0,2}$", before_text)
+    return Place(key=_key(name), text=name, span=span,
+                 frame=frame.group(1).lower() if frame else None)
+
+
+def _key(name: str) -> str:
+    words = [_POSSESSIVE.sub("", w).lower() for w in name.split()]
+    return " ".join(w for w in words if w and w != "the")
+
+
+def regions(members: list[ParsedArticle]) -> set[str]:
+    """Place keys the story's own text shows to contain other places, so "in Veldmark" and "in
+    Kessling" are not a dispute: the country after a dateline's comma ("KESSLING, Veldmark"),
+    the second of two places joined by a comma ("Kessling, Veldmark"), and an owner of national
+    things ("Veldmark's Emergency Ministry", "Esteria's largest port")."""
+    keys: set[str] = set()
+    for parsed in members:
+        text = parsed.article.text
+        places = _places(parsed)
+        for first, second in zip(places, places[1:]):
+            if text[first.span[1]:second.span[0]] == ", ":
+                keys.add(second.key)
+        for match in _NATIONAL.finditer(text):
+            keys.add(match.group(1).lower())
+        dateline = parsed.article.dateline or ""
+        if "," in dateline:
+            keys.update(w.lower() for w in re.findall(r"[A-Z][\w-]+",
+                                                      dateline.split(",", 1)[1].split("(")[0]))
+        if match := _DATELINE_REGION.match(text):
+            keys.add(match.group(1).lower())
+    return keys
+
+
+# "LURRA, Veskland (Eastline Wire) —" at the top of the text, when cleaning left it there.
+_DATELINE_REGION = re.compile(r"^[A-Z][A-Z .'-]+,\s+([A-Z][\w-]+)")
+_NATIONAL = re.compile(
+    r"\b([A-Z][\w-]+)(?:'s|\u2019s)\s+(?:[A-Z][\w-]+\s+)*(?:[Mm]inistry|[Gg]overnment|"
+    r"largest|biggest|second|third|fourth|fifth|\w+-largest|\w+-biggest|capital|[Pp]resident|[Pp]rime|[Aa]rmy|[Pp]arliament|national|"
+    r"coast|border|waters|economy|[Ff]oreign|[Ii]nterior|[Dd]efen[cs]e|[Cc]oast|[Nn]avy)")

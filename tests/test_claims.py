@@ -1,0 +1,122 @@
+"""Claim units: splitting, attribution (speaker) and certainty, on fictional sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosswire.nlp import NlpPipeline
+from crosswire.nlp.claims import certainty
+from crosswire.records import Article
+
+
+@pytest.fixture(scope="module")
+def nlp() -> NlpPipeline:
+    return NlpPipeline()
+
+
+def _claims(nlp: NlpPipeline, text: str):
+    article = Article(id="a_test", source="test", raw_id="r_test", text=text, language="en",
+                      published="2025-06-03")
+    return nlp(article).claims
+
+
+@pytest.mark.parametrize("text, label", [
+    ("The agency confirmed that two pumps had failed.", "confirmed"),
+    ("The council acknowledged that the gates were shut too late.", "confirmed"),
+    ("The operator denied that any oil had leaked.", "denied"),
+    ("The operator did not deny that oil had leaked.", "did-not-deny"),
+    ("The firm refused to deny reports of a second leak.", "did-not-deny"),
+    ("The navy declined to confirm that the ship was hit.", "declined-to-confirm"),
+    ("Officials would not confirm the number of arrests.", "declined-to-confirm"),
+    ("The port authority neither confirmed nor denied the sale.", "declined-to-confirm"),
+    ("The account could not be independently verified.", "unconfirmed"),
+    ("Unconfirmed accounts put the toll higher.", "unconfirmed"),
+    ("The minister reportedly offered to resign.", "reported"),
+    ("The driver allegedly ignored two red signals.", "reported"),
+    ("Local radio carried reports that the dam had cracked.", "reported"),
+    ("The bridge may stay closed until June.", "hedged"),
+    ("Repairs could take three weeks.", "hedged"),
+    ("The fire was probably started by a cigarette.", "hedged"),
+    ("The ferry appears to have lost power.", "hedged"),
+    ("About 300 homes lost power.", "hedged"),
+    ("The ferry lost power off Skelby on Tuesday.", "asserted"),
+    ("The council said 300 homes lost power.", "asserted"),
+])
+def test_certainty_label(text: str, label: str) -> None:
+    assert certainty(text)[0] == label
+
+
+def test_certainty_cue_is_the_words() -> None:
+    label, cue = certainty("Ost declined to confirm reports that soldiers were at the gate.")
+    assert (label, cue) == ("declined-to-confirm", "declined to confirm")
+    assert certainty("Nothing was said.") == ("asserted", None)
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # reporting verb after the content, and before it
+    ("The bridge will reopen on Friday, the transport office said.", ["transport office"]),
+    ("Harbour master Ilse Varga said the bridge would reopen on Friday.", ["Ilse Varga"]),
+    # "according to"
+    ("The bridge will reopen on Friday, according to the transport office.",
+     ["transport office"]),
+    # a pronoun continues the previous unit's source
+    ("Ilse Varga said the bridge would reopen. She added that tolls would rise.",
+     ["Ilse Varga", "Ilse Varga"]),
+    # an owner in front of a title is not the speaker; the apposition is
+    ("Lurra's mayor, Bram Holt, said the shelters were full.", ["Bram Holt"]),
+    # a passive "is forecast" names no source
+    ("More snow is forecast for the pass.", [None]),
+    # an unattributed statement
+    ("The bridge was built in 1961.", [None]),
+])
+def test_speaker(nlp: NlpPipeline, text: str, speakers: list[str | None]) -> None:
+    found = [c.speaker for c in _claims(nlp, text)]
+    assert len(found) == len(speakers)
+    for got, want in zip(found, speakers):
+        if want is None:
+            assert got is None
+        else:
+            assert got is not None and want.lower() in got.lower()
+
+
+@pytest.mark.parametrize("text, pieces", [
+    # independent clauses joined by "but" are two claims, the second still the speaker's
+    ("Ilse Varga said the pumps were working, but she declined to confirm that the dam held.",
+     2),
+    # content clauses of one reporting verb, joined by "and"
+    ("The office said 40 roads were shut and 12 bridges had been closed.", 2),
+    # two verbs of one subject doing one thing stay one claim
+    ("Workers walked out and blocked the gates on Monday.", 1),
+    # a semicolon separates claims
+    ("The pass is closed; the tunnel remains open.", 2),
+    # a two-sentence direct quote is one claim of its speaker
+    ('"We saw the water rise. Then the power went," said Ivo Brandt.', 1),
+])
+def test_units(nlp: NlpPipeline, text: str, pieces: int) -> None:
+    claims = _claims(nlp, text)
+    assert len(claims) == pieces
+    for claim in claims:
+        assert text[claim.span[0]:claim.span[1]] == claim.text
+
+
+def test_split_clause_keeps_speaker(nlp: NlpPipeline) -> None:
+    claims = _claims(nlp, "The office said 40 roads were shut and 12 bridges had been closed.")
+    assert [c.speaker for c in claims] == ["office", "office"]
+
+
+def test_dateline_is_not_a_claim(nlp: NlpPipeline) -> None:
+    text = "SKELBY, Norland (Eastline Wire) \u2014 The ferry lost power on Tuesday, the coastguard said."
+    claims = _claims(nlp, text)
+    assert [c.text for c in claims] == ["The ferry lost power on Tuesday, the coastguard said."]
+
+
+def test_ids_numbers_and_quotes(nlp: NlpPipeline) -> None:
+    text = ('About 300 homes lost power, the utility said. "We are working through the night," '
+            "said engineer Tove Lind.")
+    article = Article(id="a_test", source="test", raw_id="r_test", text=text, language="en")
+    parsed = nlp(article)
+    first, second = parsed.claims
+    assert first.id.startswith("c_") and first.id != second.id
+    assert {n.id for n in parsed.numbers if n.span[0] < first.span[1]} == set(first.number_ids)
+    direct = [q.id for q in parsed.quotes if q.kind == "direct"]
+    assert set(direct) <= set(second.quote_ids)

@@ -1,0 +1,217 @@
+"""Typed conflicts on pairs of fictional reports: each case is two short articles of one
+story (the second rewritten from the first unless said otherwise) and the conflict kinds the
+alignment must find between them; an empty set is a difference that is not a conflict (a
+paraphrase, two claimants, a revision over time, a partial quote, a region and its town).
+
+Runs the real NLP pipeline, so a case also fails when an upstream extractor misses what the
+case needs (a known miss is an xfail with its reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from crosswire.align import align_story
+from crosswire.config import Config
+from crosswire.nlp import NlpPipeline
+from crosswire.nlp.pipeline import EXTRACTORS
+from crosswire.records import Article, Derivation, Story
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    first: str
+    second: str
+    kinds: frozenset[str]
+    derived: bool = True
+    published: tuple[str, str] = ("2025-06-03", "2025-06-03")
+    needs: tuple[str, ...] = ()  # NLP extractors the case depends on
+
+
+def case(name: str, first: str, second: str, *kinds: str, derived: bool = True,
+         published: tuple[str, str] = ("2025-06-03", "2025-06-03"),
+         needs: tuple[str, ...] = ()) -> Case:
+    return Case(name, first, second, frozenset(kinds), derived, published, needs)
+
+
+CASES = [
+    case("number",
+         "Floodwater cut the coast road near Pellow on Monday. The regional council said 1,200 "
+         "people had been evacuated from the lower town.",
+         "Floodwater closed the coast road near Pellow on Monday. The regional council said "
+         "1,800 people had been evacuated from the lower town.",
+         "number",
+         needs=("numbers",)),
+    case("number-paraphrase",
+         "A gas leak forced the evacuation of Tessaly market on Friday. The fire service said "
+         "about 90 stalls had been shut by noon.",
+         "Firefighters cleared Tessaly market after a gas leak. According to the fire service, "
+         "about 140 stalls were closed by midday.",
+         "number",
+         needs=("numbers",)),
+    case("hedge-dropped",
+         "A grass fire spread across the hills above Lurra on Sunday. Officials said about 60 "
+         "homes had been destroyed.",
+         "A grass fire swept the hills above Lurra on Sunday. Officials said 60 homes had been "
+         "destroyed.",
+         "certainty",
+         needs=("numbers",)),
+    case("confirmed-vs-declined",
+         "Border guards reported shots near the Osk crossing. The defence ministry declined to "
+         "confirm that troops had crossed the river.",
+         "Border guards reported gunfire near the Osk crossing. The defence ministry confirmed "
+         "that troops had crossed the river.",
+         "certainty"),
+    case("did-not-deny-vs-denied",
+         "The Halden water company faces an inquiry. It did not deny that its filters had "
+         "failed twice in May.",
+         "The Halden water company faces an inquiry. It denied that its filters had failed "
+         "twice in May.",
+         "certainty"),
+    case("reportedly-dropped",
+         "The Norvik harbour chief reportedly resigned after the crane collapse, local radio "
+         "said.",
+         "The Norvik harbour chief resigned after the crane collapse, local radio said.",
+         "certainty"),
+    case("modal-hedge-added",
+         "Engineers inspected the Marrow bridge on Friday. The bridge will stay closed until "
+         "the end of July, they said.",
+         "Engineers inspected the Marrow bridge on Friday. The bridge may stay closed until the "
+         "end of July, they said.",
+         "certainty"),
+    case("date",
+         "The ferry Aster ran aground off Skelby on Tuesday, the coastguard said. All 40 "
+         "passengers were brought ashore.",
+         "The ferry Aster ran aground off Skelby on Wednesday, the coastguard said. All 40 "
+         "passengers were brought ashore.",
+         "date",
+         needs=("timexes",)),
+    case("place",
+         "A bus carrying 30 pupils overturned on the mountain road on Thursday. The injured "
+         "were taken to the hospital in Farrowby.",
+         "A bus carrying 30 pupils overturned on the mountain road on Thursday. The injured "
+         "were taken to the hospital in Oldmere.",
+         "place"),
+    case("quote-wording",
+         'School director Ilse Marne visited the burnt wing. "We will rebuild every classroom '
+         'before the winter," Marne said.',
+         'School director Ilse Marne visited the burnt wing. "We will rebuild each classroom '
+         'before winter," Marne said.',
+         "quote-wording",
+         needs=("quotes",)),
+    case("quote-attribution",
+         'The harbour plan was approved by one vote. Councillor Bram Hollis called it "a '
+         'betrayal of the fishing families".',
+         'The harbour plan was approved by one vote. Mayor Petra Lund called it "a betrayal '
+         'of the fishing families".',
+         "attribution",
+         needs=("quotes",)),
+    case("claim-attribution",
+         "The lorry hit the barrier at speed. Police chief Aldo Venn said the driver had been "
+         "using a phone.",
+         "The lorry hit the barrier at speed. Fire chief Mara Quist said the driver had been "
+         "using a phone.",
+         "attribution"),
+    # Not conflicts.
+    case("paraphrase",
+         "About 300 passengers were stranded at Ostby station on Monday after a signal "
+         "failure, the rail operator said.",
+         "A signal failure left about 300 passengers stuck at Ostby station on Monday, "
+         "according to the rail operator.",
+         derived=False),
+    case("punctuation-only",
+         'Director Ilse Marne said: "We will rebuild every classroom, and we will do it fast."',
+         "Director Ilse Marne said: \u201cWe will rebuild every classroom and we will do it "
+         "fast.\u201d",
+         needs=("quotes",)),
+    case("partial-quote",
+         'Petra Lund called the vote "a victory for the whole valley" and thanked volunteers.',
+         'Petra Lund called the vote "a victory" and thanked the volunteers.',
+         derived=False,
+         needs=("quotes",)),
+    case("two-claimants",
+         "Dock workers walked out at Brask port on Monday. The union said 900 workers joined "
+         "the strike.",
+         "Dock workers walked out at Brask port on Monday. The port company said 400 workers "
+         "joined the strike.",
+         derived=False,
+         needs=("numbers",)),
+    case("revision",
+         "Rescuers searched the collapsed mill in Vell on Monday. The fire service said 12 "
+         "people were missing on Monday.",
+         "Rescuers kept searching the collapsed mill in Vell. The fire service said 20 people "
+         "were missing on Wednesday.",
+         derived=False, published=("2025-06-02", "2025-06-04"),
+         needs=("numbers", "timexes")),
+    case("region-and-town",
+         "LURRA, Veskland (Eastline Wire) \u2014 A fire destroyed the old market hall in Lurra "
+         "on Saturday, police said.",
+         "A fire destroyed the old market hall in Veskland's fourth city on Saturday, police "
+         "said.",
+         derived=False),
+    case("different-quantities",
+         "The storm damaged 40 roofs in Tarby on Sunday, the council said.",
+         "The storm felled 300 trees around Tarby on Sunday, the council said.",
+         derived=False,
+         needs=("numbers",)),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> NlpPipeline:
+    return NlpPipeline()
+
+
+def align_pair(nlp: NlpPipeline, c: Case, config: Config) -> Story:
+    parsed = [nlp(Article(id=f"a_{c.name}_{k}", source=f"{c.name}-{k}.txt", raw_id=f"r_{k}",
+                          text=text, language="en", published=published,
+                          outlet=f"Outlet {k}"))
+              for k, (text, published) in enumerate(zip((c.first, c.second), c.published))]
+    ids = tuple(p.id for p in parsed)
+    derivations = [Derivation(parent=ids[0], child=ids[1], kind="rewrite", score=0.8)] \
+        if c.derived else []
+    story = Story(id=Story.make_id(ids), title=c.name, article_ids=ids,
+                  derivations=tuple(derivations))
+    return align_story(story, parsed, derivations, config)
+
+
+def _require(c: Case) -> None:
+    missing = [n for n in c.needs if n not in {name for name, _ in EXTRACTORS}]
+    if missing:
+        pytest.skip(f"needs the {', '.join(missing)} extractor(s), not in the pipeline")
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.name for c in CASES])
+def test_conflict_kind(nlp: NlpPipeline, c: Case) -> None:
+    _require(c)
+    story = align_pair(nlp, c, Config())
+    found = [k for claim in story.claims for k in claim.conflicts]
+    assert {k.kind for k in found} == c.kinds, [k.summary for k in found]
+    for conflict in found:
+        # every side points at words of the articles that carry it
+        assert len(conflict.sides) >= 2
+        for side in conflict.sides:
+            assert side.span_refs and side.text
+            assert {r.article_id for r in side.span_refs} == set(side.article_ids)
+
+
+def test_two_claimants_are_shown(nlp: NlpPipeline) -> None:
+    c = next(c for c in CASES if c.name == "two-claimants")
+    _require(c)
+    story = align_pair(nlp, c, Config())
+    claimants = [c for claim in story.claims for c in claim.claimants]
+    assert len(claimants) >= 2
+    assert any("900" in c.text for c in claimants) and any("400" in c.text for c in claimants)
+    assert any("claimant" in n or "sources" in n for claim in story.claims
+               for n in claim.not_conflicts)
+
+
+def test_revision_is_noted(nlp: NlpPipeline) -> None:
+    c = next(c for c in CASES if c.name == "revision")
+    _require(c)
+    story = align_pair(nlp, c, Config())
+    notes = [n for claim in story.claims for n in claim.not_conflicts]
+    assert any("earlier figure" in n for n in notes), notes
