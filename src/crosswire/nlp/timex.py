@@ -105,9 +105,11 @@ def _anchor(published: str | None) -> date | None:
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10])
+        anchor = date.fromisoformat(published[:10])
     except ValueError:
         return None
+    # Relative values reach a year or two either side; near date.min/max that would overflow.
+    return anchor if 1000 <= anchor.year <= 9000 else None
 
 
 class _Tense:
@@ -206,6 +208,7 @@ class _Env:
     last_day: date | None = None
     last_quarter: tuple[int, int] | None = None
     last_year: int | None = None
+    last_month: tuple[int, int] | None = None
     start: int = 0
     end: int = 0
     prep: str | None = None
@@ -213,11 +216,22 @@ class _Env:
     cached_tense: str | None = None
 
     def tense(self) -> str | None:
-        if self.tense_of is None:
-            return None
-        if self.tense_at != self.start:  # one parse lookup per expression
-            self.tense_at, self.cached_tense = self.start, self.tense_of(self.start, self.end)
+        if self.tense_at != self.start:  # one lookup per expression
+            self.tense_at = self.start
+            if _REPORTED.search(self.text, max(0, self.start - 40), self.start):
+                # "said on Monday it would strike": the parser often hangs the date on the
+                # reported clause; in news it dates the saying.
+                self.cached_tense = "past"
+            else:
+                self.cached_tense = self.tense_of(self.start, self.end) if self.tense_of else None
         return self.cached_tense
+
+
+_STARTING = re.compile(r"\b(?:effective|starting|beginning)\s+(?:on\s+|from\s+)?$", re.I)
+# A past reporting verb right before the expression ("said Monday", "announced on Friday").
+_REPORTED = re.compile(r"\b(?:said|told|announced|reported|added|stated|confirmed|denied|"
+                       r"warned|claimed|insisted|wrote|declared|explained|disclosed|revealed|"
+                       r"acknowledged|admitted)\s+(?:(?:on|late|early)\s+)*$", re.I)
 
 
 def _find(text: str, anchor: date | None, tense: _Tense | None) -> tuple[tuple[Timex, ...], int]:
@@ -271,6 +285,7 @@ class _Groups:
 
 _DAY_VALUE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 _QUARTER_VALUE = re.compile(r"(\d{4})-Q([1-4])")
+_MONTH_VALUE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])(?![\dW])")
 
 
 def _remember(env: _Env, rule: str, kind: str, value: str | None) -> None:
@@ -290,6 +305,9 @@ def _remember(env: _Env, rule: str, kind: str, value: str | None) -> None:
         env.last_quarter = (int(m[1]), int(m[2]))
     if value[:4].isdigit():
         env.last_year = int(value[:4])
+    m = _MONTH_VALUE.match(value)
+    if m:
+        env.last_month = (int(m[1]), int(m[2]))
 
 
 # --------------------------------------------------------------------------- value helpers
@@ -349,8 +367,12 @@ def _direction(env: _Env, rel: str | None) -> str | None:
 
 
 def _env_tense(env: _Env) -> str | None:
+    """'past' or 'future' for the expression at hand: a cue word before it, else the
+    governing verb's tense."""
     if env.prep == "since":
         return "past"
+    if _STARTING.search(env.text, max(0, env.start - 20), env.start):
+        return "future"  # "effective June 1", "starting Monday": when something takes effect
     tense = env.tense()
     if tense == "scheduled":
         return "future"
@@ -711,7 +733,7 @@ def _h_decade(g: _Groups, env: _Env) -> Result | None:
     if g("cn"):
         cn = g("cn")
         n = _ORDINAL_WORDS.get(cn) or int(re.match(r"\d+", cn)[0])  # type: ignore[arg-type,index]
-        return "DATE", f"{n - 1:02d}", False
+        return ("DATE", f"{n - 1:02d}", False) if n >= 1 else None
     if g("d4"):
         return "DATE", g("d4")[:3], False  # type: ignore[index]
     digit = int(g("d2")[0]) if g("d2") else _DECADE_WORDS[g("dw")]  # type: ignore[index]
@@ -951,7 +973,8 @@ def _h_relunit(g: _Groups, env: _Env) -> Result | None:
     if unit == "weekend":
         return "DATE", _weekend(env, a, rel), True
     if unit == "month":
-        return "DATE", _month_value(*_add_months(a.year, a.month, step)), True
+        base_month = (env.last_month or (a.year, a.month)) if story else (a.year, a.month)
+        return "DATE", _month_value(*_add_months(*base_month, step)), True
     if unit == "year":
         base_year = (env.last_year or a.year) if story else a.year
         return "DATE", f"{base_year + step:04d}", True
