@@ -111,7 +111,7 @@ class _Candidate:
     text: str
     cites: list[SpanRef]
     support: int  # independent sources backing it
-    rank: int  # 0 corroborated claim, 1 single-source claim, 2 sentence, 3 quote sentence
+    rank: int  # 0 corroborated claim, 1 single-source claim, 2 sentence; +1 weak opening
     index: int  # sentence number in its article (claims: the earliest mention's)
 
     @property
@@ -171,12 +171,24 @@ def _claim_candidates(story: Story, articles: dict[str, ParsedArticle]) -> list[
             continue
         cites = [m for m in claim.mentions if m.article_id in articles
                  and 0 <= m.span[0] < m.span[1] <= len(articles[m.article_id].article.text)]
-        if not cites or not claim.text.strip():
+        text = claim.text.strip()
+        # A claim may be a clause ("said more than 500 homes had been flooded"): only whole
+        # sentences read as a summary.
+        if not cites or not _usable_sentence(text):
             continue
         index = min(_sentence_index(articles[m.article_id], m.span[0]) for m in cites)
-        out.append(_Candidate(claim.text.strip(), cites, max(claim.independent_sources, 1),
-                              0 if claim.status == "corroborated" else 1, index))
+        rank = (0 if claim.status == "corroborated" else 1) + _weak_opening(text)
+        out.append(_Candidate(text, cites, max(claim.independent_sources, 1), rank, index))
     return out
+
+
+_PRONOUN = re.compile(r"^(it|he|she|they|this|that|these|those|we|i)\b", re.I)
+
+
+def _weak_opening(text: str) -> int:
+    """1 for a sentence that opens with a quote or a pronoun: reporters' sentences naming
+    their subject summarise better than quotes and sentences that need the one before."""
+    return int(text[0] in "\"“‘'" or bool(_PRONOUN.match(text)))
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
@@ -206,8 +218,7 @@ def _sentence_candidates(members: list[ParsedArticle], groups: dict[str, int],
             lead = len(text[start:end]) - len(text[start:end].lstrip())
             ref = SpanRef(parsed.id, (start + lead, start + lead + len(sentence)))
             key = _norm(sentence)
-            # Reporters' own sentences summarise better than the quotes they report.
-            rank = 3 if sentence[0] in "\"“‘'" else 2
+            rank = 2 + _weak_opening(sentence)
             match = process.extractOne(key, keys, scorer=fuzz.ratio,
                                        score_cutoff=config.copy_similarity) if keys else None
             if match is not None:
@@ -253,8 +264,10 @@ def resolve_story(store: Store, ref: str) -> str:
 
 
 def story_document(store: Store, story_id: str, config: BriefConfig | None = None,
-                   now: datetime | None = None) -> dict[str, Any]:
-    """The briefing JSON (contract version 1) holding one story and its articles, validated.
+                   now: datetime | None = None, check: bool = True) -> dict[str, Any]:
+    """The briefing JSON (contract version 1) holding one story and its articles, validated
+    unless ``check`` is false (the web UI shows a story even when a stage wrote a value the
+    contract does not allow, rather than nothing).
 
     Reads only what is stored (never parses). A story stored before its summary was
     computed gets one here, so every briefing has a summary."""
@@ -267,7 +280,8 @@ def story_document(store: Store, story_id: str, config: BriefConfig | None = Non
         members = [parsed[a] for a in story.article_ids if a in parsed]
         story = dataclasses.replace(story, summary=summarize(story, members, config))
     document = report.build(articles, parsed, [story], [], now=now or datetime.now(UTC))
-    report.validate(document)
+    if check:
+        report.validate(document)
     return document
 
 
@@ -339,6 +353,7 @@ class QuoteVariant:
     # "same", "ins" (words only this variant has) or "del" (words it lacks).
     diff: tuple[tuple[str, str], ...]
     cites: tuple[Cite, ...]
+    partial: bool = False  # only some of the first variant's words, none changed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -603,15 +618,19 @@ def _speakers(quotes: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
         name = entity["name"] if entity else (first.get("speaker") if key else None)
         statements: list[list[dict[str, Any]]] = []
         for q in items:
+            words = _norm(q["text"])
             for group in statements:
-                if fuzz.token_set_ratio(_norm(q["text"]), _norm(group[0]["text"])) >= \
-                        config.quote_variant_similarity:
+                other = _norm(group[0]["text"])
+                if fuzz.ratio(words, other) >= config.quote_variant_similarity or (
+                        min(len(words), len(other)) > 0
+                        and fuzz.partial_ratio(words, other) >= config.quote_partial_similarity):
                     group.append(q)
                     break
             else:
                 statements.append([q])
-        speakers.append(Speaker(name, entity["id"] if entity else None,
-                                tuple(entity.get("roles", [])) if entity else (),
+        roles = tuple({r.casefold(): r for r in reversed(entity.get("roles", []))}.values()
+                      )[::-1] if entity else ()
+        speakers.append(Speaker(name, entity["id"] if entity else None, roles,
                                 tuple(_statement(g, cite) for g in statements)))
     # Named speakers with the most quoted statements first; unattributed quotes last.
     speakers.sort(key=lambda s: (s.name is None, -sum(len(st.variants) for st in s.statements),
@@ -623,14 +642,19 @@ def _statement(quotes: list[dict[str, Any]], cite: Any) -> Statement:
     variants: dict[str, list[dict[str, Any]]] = {}
     for q in quotes:
         variants.setdefault(_norm(q["text"]), []).append(q)
-    ordered = sorted(variants.values(), key=lambda qs: -len({q["article_id"] for q in qs}))
-    base = ordered[0][0]["text"].split()
+    # The most carried wording first; at equal spread the longest, so partial quotes read as
+    # parts of it.
+    ordered = sorted(variants.values(), key=lambda qs: (-len({q["article_id"] for q in qs}),
+                                                        -len(qs[0]["text"])))
+    base = ordered[0][0]["text"]
     out = []
     for i, qs in enumerate(ordered):
-        words = qs[0]["text"].split()
-        diff = (("same", qs[0]["text"]),) if i == 0 else _word_diff(base, words)
-        out.append(QuoteVariant(qs[0]["text"], qs[0]["kind"], qs[0].get("cue"), diff,
-                                tuple(c for q in qs if (c := cite(q["article_id"], q["span"])))))
+        text = qs[0]["text"]
+        partial = i > 0 and f" {_norm(text)} " in f" {_norm(base)} "
+        diff = (("same", text),) if i == 0 or partial else _word_diff(base.split(), text.split())
+        out.append(QuoteVariant(text, qs[0]["kind"], qs[0].get("cue"), diff,
+                                tuple(c for q in qs if (c := cite(q["article_id"], q["span"]))),
+                                partial))
     return Statement(tuple(out))
 
 

@@ -179,7 +179,10 @@ def brief(story: Annotated[str, typer.Argument(help="Story id, or an unambiguous
         raise typer.Exit(EXIT_USAGE)
     try:
         with Store(config.db) as store:
-            document = story_document(store, resolve_story(store, story), config.brief)
+            # Markdown and HTML readers get the story even if a stage broke the contract;
+            # the JSON is the contract, so it is checked.
+            document = story_document(store, resolve_story(store, story), config.brief,
+                                      check=format == "json")
     except BriefError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from exc

@@ -171,6 +171,55 @@ def test_summary_of_articles_without_sentences_is_empty() -> None:
     assert summarize(Story(id="s_4", title=None, article_ids=("a_1",)), [a]) == ()
 
 
+# --------------------------------------------------------------------------- quote grouping
+
+def quote_document(quotes: list[str]) -> dict:
+    """A minimal briefing: one article per quote, all quotes by one speaker."""
+    articles, items = [], []
+    for i, words in enumerate(quotes):
+        text = f'"{words}," said Ana Ferreira on Monday.'
+        aid = f"a_{i:04x}"
+        articles.append({"id": aid, "source": f"{i}.txt", "url": None, "outlet": f"Outlet {i}",
+                         "title": None, "published": None, "published_basis": None,
+                         "language": "en", "text": text, "removed": [], "timexes": []})
+        items.append({"id": f"q_{i:04x}", "article_id": aid, "span": [1, 1 + len(words)],
+                      "text": words, "kind": "direct", "speaker_id": "e_01", "speaker": "Ferreira",
+                      "speaker_span": None, "cue": "said"})
+    story = {"id": "s_01", "title": "t", "article_ids": [a["id"] for a in articles],
+             "independent_sources": len(articles), "derivations": [], "claims": [],
+             "entities": [{"id": "e_01", "name": "Ana Ferreira", "type": "PERSON",
+                           "aliases": [], "roles": ["Interior Minister", "interior minister"]}],
+             "quotes": items, "numbers": [], "events": [], "per_source": [],
+             "briefing": {"summary": []}}
+    return {"schema": "crosswire/briefing@1", "generated_at": "2026-11-24T00:00:00Z",
+            "articles": articles, "stories": [story], "skipped": []}
+
+
+@pytest.mark.parametrize("quotes, statements", [
+    (["We will not return until back wages are paid", "We will not return until our wages are paid"], 1),
+    (["an unlawful act of sabotage against the national economy",
+      "an illegal act of sabotage against our economy"], 1),
+    (["a historic stand by working people", "a historic stand"], 1),
+    (["the water had reached the streets before the sirens sounded",
+      "We heard the water before we saw it, and then the sirens went"], 2),
+    (["Prices will fall next year", "The bridge is safe to cross"], 2),
+    (["Prices will fall next year", "Prices will fall next year", "The bridge is safe"], 2),
+])
+def test_quotes_group_into_statements(quotes: list[str], statements: int) -> None:
+    (speaker,) = view(quote_document(quotes)).speakers
+    assert speaker.name == "Ana Ferreira" and speaker.roles == ("Interior Minister",)
+    assert len(speaker.statements) == statements
+    assert sum(len(v.cites) for st in speaker.statements for v in st.variants) == len(quotes)
+
+
+def test_partial_quote_is_marked_not_diffed() -> None:
+    full = "a historic stand by working people"
+    (speaker,) = view(quote_document([full, full, "a historic stand"])).speakers
+    first, part = speaker.statements[0].variants
+    assert first.text == full and len(first.cites) == 2
+    assert part.partial and part.diff == (("same", "a historic stand"),)
+
+
 # --------------------------------------------------------------------------- view of the fictional story
 
 @pytest.fixture(scope="module")

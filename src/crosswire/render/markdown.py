@@ -74,7 +74,8 @@ def render_markdown(b: Briefing) -> str:
                     words = " ".join(f"~~{md(w)}~~" if op == "del" else f"**{md(w)}**"
                                      if op == "ins" else md(w) for op, w in v.diff)
                 quoted = f"“{words}”" if v.kind == "direct" else words
-                out.append(f"{marker} {quoted} — {v.kind}{_cites(v.cites)}")
+                kind = f"{v.kind}, partial" if v.partial else v.kind
+                out.append(f"{marker} {quoted} — {kind}{_cites(v.cites)}")
         out.append("")
     if not b.speakers:
         out += ["_No quotes found._"]

@@ -26,13 +26,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, brief, report
 from ..config import Config
-from ..errors import BriefError
+from ..errors import BriefError, SchemaError
 from ..ingest.detect import EXTENSIONS, detect_format, looks_textual, suffix_of
 from ..render import html as render_html_module
 from ..render import render_html, render_markdown
 from ..store import Store
 from . import queries
-from .jobs import JobRunner
+from .jobs import JobRunner, log
 from .security import BRIEFING_CSP, BodyLimit, SecurityHeaders, require_token
 
 STATIC = Path(str(resources.files("crosswire.web").joinpath("static")))
@@ -109,9 +109,14 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     def load_story(story_id: str) -> dict[str, Any]:
         try:
-            return brief.story_document(store, story_id, config.brief)
+            document = brief.story_document(store, story_id, config.brief, check=False)
         except BriefError as exc:
             raise HTTPException(404, str(exc)) from exc
+        try:
+            report.validate(document)
+        except SchemaError as exc:  # an upstream stage's bug: show the story, say so
+            log.warning("story %s: %s", story_id, exc)
+        return document
 
     # ------------------------------------------------------------------ errors
     def wants_json(request: Request) -> bool:
