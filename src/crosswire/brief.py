@@ -384,6 +384,7 @@ class NumberGroup:
     counts: str | None
     unit: str | None
     values: tuple[NumberValue, ...]
+    claim: str | None = None  # the aligned claim the figures are part of, when known
 
     @property
     def low(self) -> float:
@@ -392,6 +393,11 @@ class NumberGroup:
     @property
     def high(self) -> float:
         return max(v.value for v in self.values)
+
+    @property
+    def compared(self) -> bool:
+        """More than one figure: given by several sources, claimants or dates."""
+        return len(self.values) > 1
 
     @property
     def spread(self) -> float | None:
@@ -528,7 +534,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
                           for side in k["sides"]))
             for c in claims for k in c.get("conflicts", [])),
         speakers=_speakers(story.get("quotes", []), entities, cite, config),
-        numbers=_numbers(story.get("numbers", []), entities, cite),
+        numbers=_numbers(story.get("numbers", []), claims, entities, cite),
         timeline=_timeline(story.get("events", []), entities, cites),
         edges=tuple(
             Edge(d["parent"], d["child"], d["kind"], d["score"], d.get("direction_basis"),
@@ -678,36 +684,48 @@ def _counted(number: dict[str, Any]) -> str:
     return _norm(number.get("counts") or "")
 
 
-def _numbers(numbers: list[dict[str, Any]], entities: dict[str, Any],
-             cite: Any) -> tuple[NumberGroup, ...]:
-    # Group by the counted thing; "workers" and "striking dock workers" are one group (the
-    # shorter description's words are all in the longer one), in one unit.
-    keys: list[tuple[str, str | None]] = []
+def _numbers(numbers: list[dict[str, Any]], claims: list[dict[str, Any]],
+             entities: dict[str, Any], cite: Any) -> tuple[NumberGroup, ...]:
+    """Figures grouped by what they count. A generic description ("people") is not enough
+    to say two figures measure one thing, so when claims are aligned a group is also one
+    claim: the figures inside the mentions of one aligned claim, across sources. Within a
+    key, "workers" and "striking dock workers" are one group (the shorter description's
+    words are all in the longer one), in one unit. Groups whose values differ come first."""
+    within: list[tuple[str, str, int, int, str]] = [
+        (m["article_id"], c["id"], m["span"][0], m["span"][1], c["text"])
+        for c in claims for m in c.get("mentions", [])]
+    keys: list[tuple[str | None, str, str | None]] = []
     members: list[list[dict[str, Any]]] = []
+    about: list[str | None] = []
     loose: list[dict[str, Any]] = []
     for n in numbers:
         counted = _counted(n)
         if not counted:
             loose.append(n)
             continue
+        start, end = n["span"]
+        claim = next(((cid, text) for aid, cid, s, e, text in within
+                      if aid == n["article_id"] and s <= start and end <= e), (None, None))
         words = set(counted.split())
-        for i, (key, unit) in enumerate(keys):
+        for i, (claim_id, key, unit) in enumerate(keys):
             other = set(key.split())
-            if unit == n.get("unit") and (words <= other or other <= words):
+            if claim_id == claim[0] and unit == n.get("unit") and (words <= other or other <= words):
                 members[i].append(n)
                 if len(words) > len(other):
-                    keys[i] = (counted, unit)
+                    keys[i] = (claim_id, counted, unit)
                 break
         else:
-            keys.append((counted, n.get("unit")))
+            keys.append((claim[0], counted, n.get("unit")))
             members.append([n])
-    groups = [_number_group(ns, entities, cite) for ns in members]
-    groups.sort(key=lambda g: (-len(g.values), -(g.spread or 1)))
-    groups += [_number_group([n], entities, cite) for n in loose]
+            about.append(claim[1])
+    groups = [_number_group(ns, entities, cite, text) for ns, text in zip(members, about)]
+    groups.sort(key=lambda g: (g.spread is None, -len(g.values), -(g.spread or 1)))
+    groups += [_number_group([n], entities, cite, None) for n in loose]
     return tuple(groups)
 
 
-def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite: Any) -> NumberGroup:
+def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
+                  claim: str | None) -> NumberGroup:
     values: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for n in numbers:
         claimant = entities.get(n.get("claimant_id") or "", {}).get("name") or n.get("claimant")
@@ -719,7 +737,7 @@ def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite:
     out.sort(key=lambda v: (v.as_of or "", v.value))
     descriptions = sorted((n.get("counts") for n in numbers if n.get("counts")), key=len)
     return NumberGroup(descriptions[-1] if descriptions else None, numbers[0].get("unit"),
-                       tuple(out))
+                       tuple(out), claim)
 
 
 def _timeline(events: list[dict[str, Any]], entities: dict[str, Any],

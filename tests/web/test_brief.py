@@ -32,6 +32,7 @@ from crosswire.records import (
     Story,
 )
 from crosswire.render import render_html, render_markdown
+from crosswire.render.html import fmt_number
 from crosswire.render.markdown import md
 from crosswire.report import validate
 from crosswire.store import Store
@@ -218,6 +219,55 @@ def test_partial_quote_is_marked_not_diffed() -> None:
     first, part = speaker.statements[0].variants
     assert first.text == full and len(first.cites) == 2
     assert part.partial and part.diff == (("same", "a historic stand"),)
+
+
+# --------------------------------------------------------------------------- number grouping
+
+def number_document(sentences: list[tuple[str, str, float, str]]) -> dict:
+    """One article per (claim key, sentence, value, number words); each sentence is a mention
+    of the claim named by its key; every number counts "people"."""
+    doc = quote_document([])
+    story = doc["stories"][0]
+    claims: dict[str, dict] = {}
+    for i, (key, sentence, value, words) in enumerate(sentences):
+        aid = f"a_{i:04x}"
+        doc["articles"].append({**quote_document(["x"])["articles"][0], "id": aid,
+                                "outlet": f"Outlet {i}", "text": sentence})
+        story["article_ids"].append(aid)
+        start = sentence.index(words)
+        story["numbers"].append({"id": f"n_{i:04x}", "article_id": aid,
+                                 "span": [start, start + len(words)], "text": words,
+                                 "value": value, "approx": None, "counts": "people",
+                                 "claimant_id": None, "as_of": None})
+        claim = claims.setdefault(key, {"id": f"c_{key}", "text": sentence, "status": "corroborated",
+                                        "independent_sources": 1, "mentions": [],
+                                        "conflicts": [], "claimants": []})
+        claim["mentions"].append({"article_id": aid, "span": [0, len(sentence)]})
+    story["claims"] = list(claims.values())
+    return doc
+
+
+def test_figures_of_one_generic_description_group_by_claim() -> None:
+    b = view(number_document([
+        ("dead", "The flood killed at least 14 people in Kessling.", 14, "14 people"),
+        ("dead", "Officials said nine people had died by Monday night.", 9, "nine people"),
+        ("moved", "About 3,100 people were moved to shelters.", 3100, "3,100 people"),
+        ("dead", "The flood killed 14 people, officials said.", 14, "14 people"),
+    ]))
+    dead, moved = b.numbers
+    assert {v.value for v in dead.values} == {14, 9} and dead.spread == pytest.approx(14 / 9)
+    assert dead.claim == "The flood killed at least 14 people in Kessling."
+    assert [v.value for v in moved.values] == [3100] and not moved.compared
+    assert len(next(v for v in dead.values if v.value == 14).cites) == 2  # one figure, two sources
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (4000, None, "4,000"), (2.5, None, "2.5"), (1200.0, None, "1,200"), (12, "%", "12%"),
+    (40_000_000, "crown", "40 million crowns"), (1_500_000, None, "1.5 million"),
+    (2.3e9, "USD", "2.3 billion USD"), (1, "vessel", "1 vessel"), (None, None, ""),
+])
+def test_number_format(value: float | None, unit: str | None, text: str) -> None:
+    assert fmt_number(value, unit) == text
 
 
 # --------------------------------------------------------------------------- view of the fictional story

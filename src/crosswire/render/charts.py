@@ -272,11 +272,13 @@ def number_plot(group: NumberGroup, fmt: Callable[[float], str]) -> DotPlot | No
     axis_y = 30.0
     dots: list[Dot] = []
     last_above = -1e9
+    previous = None
     for v in sorted(group.values, key=lambda v: v.value):
         x = NP_LEFT + v.value * scale
-        label = fmt(v.value)
+        label = "" if v.value == previous else fmt(v.value)  # one label per value
+        previous = v.value
         above = x - last_above > 7 * max(len(label), 4)  # ~7 units per label character
-        if above:
+        if above and label:
             last_above = x
         dots.append(Dot(x, label, axis_y - 12 if above else axis_y + 20,
                         v.text + (f" ({v.claimant})" if v.claimant else "")

@@ -22,13 +22,23 @@ from ..brief import Briefing
 from . import charts
 
 
+_LARGE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
 def fmt_number(value: float | int | None, unit: str | None = None) -> str:
-    """4000.0 -> "4,000"; 2.5 -> "2.5"; with unit "%" -> "12%"."""
+    """4000.0 -> "4,000"; 2.5 -> "2.5"; 40e6 -> "40 million"; with unit "%" -> "12%",
+    with unit "crown" -> "40 million crowns"."""
     if value is None:
         return ""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    scale = next(((size, word) for size, word in _LARGE if abs(value) >= size), None)
+    shown = value / scale[0] if scale else value
+    text = f"{shown:,.0f}" if float(shown).is_integer() else f"{shown:,.2f}".rstrip("0").rstrip(".")
+    if scale:
+        text += " " + scale[1]
     if unit == "%":
         return text + "%"
+    if unit and unit.isalpha() and unit.islower() and value != 1 and not unit.endswith("s"):
+        unit += "s"
     return f"{text} {unit}" if unit else text
 
 

@@ -81,15 +81,26 @@ def render_markdown(b: Briefing) -> str:
         out += ["_No quotes found._"]
 
     out += ["", "## Numbers", ""]
-    for g in b.numbers:
+    for g in (g for g in b.numbers if g.compared):
         spread = (f" — from {fmt_number(g.low, g.unit)} to {fmt_number(g.high, g.unit)}"
-                  f" (×{g.spread:.2f})" if g.spread else "")
-        out += [f"### {md(g.counts) if g.counts else 'Figure'}{spread}", "",
-                "| value | as written | claimant | as of | sources |", "|---:|---|---|---|---|"]
+                  f" (×{g.spread:.2f})" if g.spread else " — same figure")
+        out += [f"### {md(g.counts) if g.counts else 'Figure'}{spread}", ""]
+        if g.claim:
+            out += [f"In: {md(g.claim)}", ""]
+        out += ["| value | as written | claimant | as of | sources |", "|---:|---|---|---|---|"]
         out += [f"| {fmt_number(v.value, g.unit)} | {md(v.text)} | {md(v.claimant) or 'not named'}"
                 f" | {md(v.as_of)} | {'; '.join(dict.fromkeys(md(c.label) for c in v.cites))} |"
                 for v in g.values]
         out.append("")
+    single = [g for g in b.numbers if not g.compared]
+    if single:
+        out += ["### Other figures" if len(single) < len(b.numbers) else "### Figures", "",
+                "| counts | value | as written | claimant | as of | sources |",
+                "|---|---:|---|---|---|---|"]
+        out += [f"| {md(g.counts)} | {fmt_number(v.value, g.unit)} | {md(v.text)} | "
+                f"{md(v.claimant) or 'not named'} | {md(v.as_of)} | "
+                f"{'; '.join(dict.fromkeys(md(c.label) for c in v.cites))} |"
+                for g in single for v in g.values[:1]]
     if not b.numbers:
         out += ["_No numbers found._"]
 
