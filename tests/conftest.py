@@ -13,6 +13,8 @@ from crosswire.config import Config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
+# The corpus's article inputs (the folder also holds its README, scripts and ground truth).
+CORPUS_INPUTS = [str(CORPUS / part) for part in ("txt", "html", "jsonl", "feeds", "warc")]
 
 
 @pytest.fixture

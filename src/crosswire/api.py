@@ -13,6 +13,7 @@ from typing import Any
 from .config import Config
 from .engine import local
 from .ingest import Fetcher
+from .nlp import NlpPipeline
 from .progress import SILENT, Reporter
 from .records import Skipped
 from .report import build, validate
@@ -37,8 +38,25 @@ def analyze(inputs: Iterable[str], config: Config | None = None, db: str | Path 
     """The main job: ingest, understand and cross-check inputs; the briefing JSON (validated)."""
     config = _config(config, db)
     with Store(config.db) as store, Fetcher(config.fetch, config.ingest.max_bytes) as fetcher:
-        result = local.analyze(list(inputs), config, store, reporter, fetcher)
+        if config.engine.engine == "spark":
+            from .engine import spark  # imported only here: pyspark starts a JVM
+
+            result = spark.analyze(list(inputs), config, store, config.engine.spark_out)
+        else:
+            result = local.analyze(list(inputs), config, store, reporter, fetcher)
         return briefing_for(store, config, result.article_ids, result.stories, result.skipped)
+
+
+def load(directory: str | Path, config: Config | None = None, db: str | Path | None = None) -> dict[str, Any]:
+    """Load a Spark run's Parquet results into the store; the briefing JSON of what it held."""
+    from .engine import spark
+
+    config = _config(config, db)
+    with Store(config.db) as store:
+        version = NlpPipeline(config.nlp).version
+        article_ids, stories, skipped = spark.load_parquet(Path(directory), store, version)
+        store.save_stories(stories, [d for s in stories for d in s.derivations])
+        return briefing_for(store, config, article_ids, stories, skipped)
 
 
 def briefing_for(store: Store, config: Config, article_ids: list[str], stories: list,

@@ -685,14 +685,21 @@ class Cleaner:
             yield from self.clean_batch(batch)
 
     def clean_batch(self, docs: list[RawDocument]) -> list[Article | Skipped]:
-        drafts: list[_Draft | Skipped] = []
-        for doc in docs:
-            try:
-                drafts.append(self._first_pass(doc))
-            except CrosswireError as exc:
-                drafts.append(Skipped(doc.source, "clean", str(exc)))
-            except (ValueError, UnicodeError, RecursionError, lxml.etree.LxmlError) as exc:
-                drafts.append(Skipped(doc.source, "clean", f"cannot clean: {exc}"))
+        return self.finish_batch([self.first_pass(doc) for doc in docs])
+
+    def first_pass(self, doc: RawDocument) -> _Draft | Skipped:
+        """Per-document work (extraction and line rules); a Skipped when there is nothing
+        to clean. The Spark engine runs this on executors."""
+        try:
+            return self._first_pass(doc)
+        except CrosswireError as exc:
+            return Skipped(doc.source, "clean", str(exc))
+        except (ValueError, UnicodeError, RecursionError, lxml.etree.LxmlError) as exc:
+            return Skipped(doc.source, "clean", f"cannot clean: {exc}")
+
+    def finish_batch(self, drafts: list[_Draft | Skipped]) -> list[Article | Skipped]:
+        """Batch-level evidence (outlet names by domain, lines repeated across an outlet's
+        articles), then the finished articles, in the order of ``drafts``."""
         self._name_domains([d for d in drafts if isinstance(d, _Draft)])
         repeated = self._repeated_lines([d for d in drafts if isinstance(d, _Draft)])
         out: list[Article | Skipped] = []

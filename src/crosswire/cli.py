@@ -90,33 +90,57 @@ def analyze(inputs: Inputs,
             db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None,
             workers: Annotated[int | None, typer.Option(help="Worker processes for parsing.")] = None,
             engine: Annotated[str | None, typer.Option(help="local or spark.")] = None,
-            master: Annotated[str | None, typer.Option(help="Spark master, e.g. local[2] or spark://host:7077.")] = None) -> None:
+            master: Annotated[str | None, typer.Option(help="Spark master, e.g. local[2] or spark://host:7077.")] = None,
+            spark_out: Annotated[Path | None, typer.Option(help="Folder for the Spark engine's Parquet results.")] = None) -> None:
     """The main job: ingest, understand and cross-check INPUTS; write the briefing JSON."""
     config = _config(config_file, db, quiet, engine__workers=workers, engine__engine=engine,
-                     engine__spark_master=master)
+                     engine__spark_master=master, engine__spark_out=spark_out)
     if config.engine.engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {config.engine.engine!r}: use local or spark")
         raise typer.Exit(EXIT_USAGE)
     try:
         with progress_bars(config.quiet) as reporter:
             document = api.analyze(inputs, config, reporter=reporter)
-        payload = json.dumps(document, ensure_ascii=False, indent=2)
-        if out is None:
-            sys.stdout.write(payload + "\n")
-        else:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_name(out.name + ".tmp")
-            tmp.write_text(payload, encoding="utf-8")
-            tmp.replace(out)  # never leave a half-written briefing behind
+        _write_briefing(document, out)
     except (CrosswireError, OSError) as exc:
         raise _fatal(exc) from exc
-    if not config.quiet:
+    _summarise(document, out, config.quiet)
+
+
+def _write_briefing(document: dict, out: Path | None) -> None:
+    payload = json.dumps(document, ensure_ascii=False, indent=2)
+    if out is None:
+        sys.stdout.write(payload + "\n")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(payload, encoding="utf-8")
+    tmp.replace(out)  # never leave a half-written briefing behind
+
+
+def _summarise(document: dict, out: Path | None, quiet: bool) -> None:
+    """Print the run's counts and exit with the documented code."""
+    if not quiet:
         stories = document["stories"]
         err.print(f"[green]{len(document['articles'])} article(s)[/green] in "
                   f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
                   + (f"; briefing written to [bold]{out}[/bold]" if out else ""))
     skipped = [Skipped(s["source"], s["stage"], s["reason"]) for s in document["skipped"]]
-    raise typer.Exit(_report_skipped(skipped, config.quiet))
+    raise typer.Exit(_report_skipped(skipped, quiet))
+
+
+@app.command()
+def load(directory: Annotated[Path, typer.Argument(help="A Spark run's Parquet output folder.")],
+         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the briefing JSON here.")] = None,
+         db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None) -> None:
+    """Load a Spark run's Parquet results into the SQLite store."""
+    config = _config(config_file, db, quiet)
+    try:
+        document = api.load(directory, config)
+        _write_briefing(document, out)
+    except (CrosswireError, OSError) as exc:
+        raise _fatal(exc) from exc
+    _summarise(document, out, config.quiet)
 
 
 @app.command()

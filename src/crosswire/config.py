@@ -119,6 +119,8 @@ class EngineConfig:
     workers: int = max(1, min(2, os.cpu_count() or 1))
     engine: str = "local"  # local | spark
     spark_master: str = "local[2]"
+    # Where the Spark engine writes its Parquet results (loadable with `crosswire load`).
+    spark_out: Path = Path("crosswire-spark")
 
 
 @dataclass(frozen=True, slots=True)

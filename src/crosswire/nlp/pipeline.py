@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from ..config import NlpConfig
 from ..errors import CrosswireError
 from ..records import Article, ParsedArticle, Skipped
-from . import claims, timex
+from . import claims, events, numbers, timex
 from .context import ArticleContext
 from .model import load_model, model_name
 
@@ -28,6 +28,8 @@ def _sentences(ctx: ArticleContext) -> tuple:
 EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
     ("sentences", _sentences),
     ("timexes", timex.extract),
+    ("numbers", numbers.extract),
+    ("events", events.extract),
     ("claims", claims.extract),  # last: claims read quotes, numbers and entities
 ]
 
