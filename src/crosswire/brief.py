@@ -474,6 +474,7 @@ class Briefing:
     entities: tuple[EntityRef, ...]
     quote_count: int
     number_count: int
+    undated_events: int = 0  # events with no date the timeline can place
 
     def source(self, article_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == article_id), None)
@@ -555,6 +556,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
                        for e in story.get("entities", [])),
         quote_count=len(story.get("quotes", [])),
         number_count=len(story.get("numbers", [])),
+        undated_events=sum(1 for e in story.get("events", []) if date_bounds(e.get("date")) is None),
     )
 
 

@@ -106,7 +106,9 @@ def render_markdown(b: Briefing) -> str:
 
     out += ["", "## Timeline", ""]
     out += [f"- **{md(t.date)}** — {md(t.summary)}" + (f" ({md(t.place)})" if t.place else "")
-            + _cites(t.cites) for t in b.timeline] or ["_No dated events found._"]
+            + _cites(t.cites) for t in b.timeline] or [
+        f"_No dated events found ({_plural(b.undated_events, 'event')} without a date)._"
+        if b.undated_events else "_No dated events found._"]
 
     out += ["", "## Provenance", "",
             f"**{_plural(b.independent_sources, 'independent source')}** among "
