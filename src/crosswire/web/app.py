@@ -107,15 +107,23 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
             entity_cache[state] = queries.entities(store)
         return entity_cache[state]
 
+    checked: set[tuple[str, str]] = set()
+
     def load_story(story_id: str) -> dict[str, Any]:
         try:
             document = brief.story_document(store, story_id, config.brief, check=False)
         except BriefError as exc:
             raise HTTPException(404, str(exc)) from exc
-        try:
-            report.validate(document)
-        except SchemaError as exc:  # an upstream stage's bug: show the story, say so
-            log.warning("story %s: %s", story_id, exc)
+        # Checking against the contract costs more than building the page: once per version
+        # of each story.
+        stamp = store.query("SELECT updated_at FROM stories WHERE id=?", (story_id,))
+        version = (story_id, stamp[0]["updated_at"] if stamp else "")
+        if version not in checked:
+            checked.add(version)
+            try:
+                report.validate(document)
+            except SchemaError as exc:  # an upstream stage's bug: show the story, say so
+                log.warning("story %s: %s", story_id, exc)
         return document
 
     # ------------------------------------------------------------------ errors
@@ -296,7 +304,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     async def save_uploads(files: list[UploadFile]) -> tuple[list[str], str]:
         folder = config.db.parent / f"{config.db.name}.uploads"
-        saved: list[str] = []
+        accepted: list[tuple[Path, bytes]] = []
         total = 0
         for upload in files:
             name = _safe_name(upload.filename or "upload")
@@ -314,13 +322,14 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
                 raise HTTPException(415, f"{name}: binary content in a {ext} file")
             # One folder per content hash: the same file uploaded twice is the same source,
             # which ingest recognises and skips.
-            target = folder / hashlib.sha256(data).hexdigest()[:16] / name
+            accepted.append((folder / hashlib.sha256(data).hexdigest()[:16] / name, data))
+        if not accepted:
+            raise HTTPException(422, "no file uploaded")
+        # Written only once every file passed: a refused upload leaves nothing on disk.
+        for target, data in accepted:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            saved.append(str(target))
-        if not saved:
-            raise HTTPException(422, "no file uploaded")
-        return saved, str(folder) + "/"
+        return [str(target) for target, _ in accepted], str(folder) + "/"
 
     def feed_url(url: str) -> str:
         url = url.strip()
