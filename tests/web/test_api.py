@@ -224,6 +224,10 @@ def test_entity_list_and_search(client: TestClient) -> None:
     assert "Jonas Veller" in names and "Mira Castell" in names
     found = client.get("/api/entities?q=castell").json()["entities"]
     assert [e["name"] for e in found] == ["Mira Castell"]
+    assert "Port Calder" not in names  # a place: not someone who says things
+    everything = [e["name"] for e in client.get("/api/entities?kind=all").json()["entities"]]
+    assert "Port Calder" in everything and set(names) < set(everything)
+    assert client.get("/api/entities?kind=places").status_code == 422
 
 
 def test_article_page_highlights_a_cited_span(client: TestClient, web_store: tuple) -> None:

@@ -51,6 +51,8 @@ Outlet = Annotated[str | None, Query(max_length=200, description="Only stories c
 Ent = Annotated[str | None, Query(max_length=200, description="Only stories naming this person or organisation (name or alias).")]
 Sort = Annotated[str | None, Query(max_length=10, description="relevance (with q), size or recent.")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
+EntityQ = Annotated[str | None, Query(max_length=200, description="Names containing this.")]
+Kind = Annotated[Literal["speakers", "all"], Query(description="speakers (people and organisations) or all.")]
 Files = Annotated[list[UploadFile], File(description="Articles: txt, html, json, jsonl, rss/atom, warc (.gz).")]
 TokenField = Annotated[str | None, Form(description="The write token, when not sent as a Bearer header.")]
 Auth = Annotated[str | None, Header(description="Bearer <token>")]
@@ -219,14 +221,18 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         return report.schema()
 
     # ------------------------------------------------------------------ entities
+    def entity_list(q: str | None, kind: str) -> dict[str, Any]:
+        return {"entities": queries.matching(all_entities(), q, kind), "q": q, "kind": kind}
+
     @app.get("/api/entities", tags=["entities"], summary="People and organisations across stories")
-    def api_entities(q: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
-        return {"entities": queries.matching(all_entities(), q), "q": q}
+    def api_entities(q: EntityQ = None, kind: Kind = "speakers") -> dict[str, Any]:
+        """Entity names across stories, most widespread first; ``kind=all`` adds places and
+        groups to the people and organisations."""
+        return entity_list(q, kind)
 
     @app.get("/entities", include_in_schema=False)
-    def entities_page(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-        return render_page(request, "entities.html",
-                           {"entities": queries.matching(all_entities(), q), "q": q})
+    def entities_page(request: Request, q: EntityQ = None, kind: Kind = "speakers") -> Response:
+        return render_page(request, "entities.html", entity_list(q, kind))
 
     def entity_data(key: str) -> dict[str, Any]:
         entity = next((e for e in all_entities() if e["key"] == key), None)

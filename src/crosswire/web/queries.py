@@ -93,8 +93,16 @@ def entities(store: Store) -> list[dict[str, Any]]:
     return sorted(merged.values(), key=lambda e: (-e["stories"], e["name"].casefold()))
 
 
-def matching(items: list[dict[str, Any]], q: str | None) -> list[dict[str, Any]]:
-    """The entities with a spelling containing ``q`` (case-insensitive)."""
+# Who can say something or be credited with it; places and nationalities are listed on
+# request (``kind=all``).
+SPEAKER_TYPES = ("PERSON", "ORG")
+
+
+def matching(items: list[dict[str, Any]], q: str | None, kind: str = "speakers") -> list[dict[str, Any]]:
+    """The entities with a spelling containing ``q`` (case-insensitive), people and
+    organisations only unless ``kind`` is ``all``."""
+    if kind != "all":
+        items = [e for e in items if e["type"] in SPEAKER_TYPES]
     if not q or not q.strip():
         return items
     wanted = q.strip().casefold()
