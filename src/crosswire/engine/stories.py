@@ -1,23 +1,192 @@
-"""Cross-source stage: ParsedArticles -> Stories (provenance, clustering, alignment).
+"""Cross-source stage: a run's ParsedArticles -> Stories, continuing from the store.
 
-Until clustering lands (issue 4), every run is one story holding all of its English
-articles; the briefing JSON is complete in shape and its story fields are empty lists.
+1. Features of the run's new English articles: document vector (title and lead), salient
+   terms, MinHash of unquoted shingles; stored so later runs compare without recomputing.
+2. Clustering (cluster.py) against the stored members of stories active in the time window:
+   new articles join stories or start them; merges and splits go to ``Story.history``.
+3. Provenance (provenance.py) within every touched story: candidate pairs from MinHash LSH
+   and from the story's most similar members, judged sentence by sentence; edges stored.
+4. Per touched story: independent sources (derivation components), title, story-level
+   entities, claim alignment, summary; then saved.
+
+Non-English articles are stored and parsed-as-skipped upstream; they get no story (the
+embeddings are English-only), with a warning. A re-run on stored articles changes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import logging
+from datetime import date, timedelta
+
+import numpy as np
+
+from .. import brief, provenance
+from ..align import align_story
+from ..cluster import Clusterer, Member, day_of, document_text, members_from_rows, terms
 from ..config import Config
-from ..records import ParsedArticle, Story
+from ..embed import CachedEmbedder, get_embedder
+from ..errors import CrosswireError
+from ..nlp.entities import link_story
+from ..records import Derivation, ParsedArticle, Story, content_id
 from ..store import Store
+
+log = logging.getLogger(__name__)
 
 
 def build_stories(parsed: list[ParsedArticle], config: Config, store: Store) -> list[Story]:
-    members = [p for p in parsed if p.article.is_english] or parsed
-    if not members:
+    """Place the run's articles in stories (new or stored) and rebuild every touched story."""
+    analysis = config.analysis
+    english = [p for p in parsed if p.article.is_english]
+    for p in parsed:
+        if not p.article.is_english:
+            log.warning("%s: not placed in a story: its language is %s and story clustering "
+                        "uses English-only embeddings", p.article.source,
+                        p.article.language or "unknown")
+    if not english:
         return []
-    ids = tuple(p.id for p in members)
-    titles = [p.article.title for p in members if p.article.title]
-    story = Story(id=Story.make_id(ids), title=titles[0] if titles else None, article_ids=ids,
-                  independent_sources=len({p.article.outlet or p.id for p in members}))
-    store.save_stories([story])
-    return [story]
+    embedder = get_embedder(analysis.embedding_model, store)
+    clustered = {row["article_id"] for row in store.cluster_members(
+        embedder.name, article_ids=[p.id for p in english])}
+    new = sorted((p for p in english if p.id not in clustered), key=lambda p: p.id)
+    if new:
+        _place(new, config, store, embedder)
+    return [s for s in (store.story(sid) for sid in store.stories_of_articles(
+        [p.id for p in english])) if s is not None]
+
+
+def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: CachedEmbedder) -> None:
+    analysis = config.analysis
+    lead = analysis.cluster_lead_chars
+    docs = {p.id: provenance.make_doc(p, analysis.provenance_min_words) for p in new}
+    signatures = {p.id: provenance.signature(docs[p.id], analysis.minhash_perm) for p in new}
+    vectors = embedder.encode([document_text(p, lead) for p in new])
+    fresh = [Member(p.id, day_of(p.article.published), v, terms(p, lead))
+             for p, v in zip(new, vectors)]
+    rows = [r for r in _window_rows(fresh, analysis.cluster_window_days, embedder.name, store)
+            if r["article_id"] not in docs]
+    pool = members_from_rows(rows)
+    assignment = Clusterer(analysis).assign(fresh, pool)
+
+    # Full membership of every touched story: stored members (also those outside the time
+    # window) plus this run's placements and merges.
+    stored_keys = {k for k in [*assignment.story_of.values(), *(x for pair in assignment.merges
+                                                                 for x in pair)]
+                   if not k.startswith("new:")}
+    stored_keys |= {m.story for m in pool if m.id in assignment.story_of and m.story}
+    full: dict[str, list[str]] = {k: list(v) for k, v in store.story_members(sorted(stored_keys)).items()}
+    for drop, keep in assignment.merges:
+        full.setdefault(keep, []).extend(full.pop(drop, []))
+    for article_id, key in assignment.story_of.items():
+        for ids in full.values():
+            if article_id in ids:
+                ids.remove(article_id)
+        full.setdefault(key, []).append(article_id)
+    gone = {k for k in stored_keys if not full.get(k)}
+
+    # Provenance within each touched story, over this run's candidate pairs.
+    members_by_id = {m.id: m for m in pool + fresh}
+    for row in rows:
+        stored_signature = provenance.signature_from_bytes(row["minhash"], analysis.minhash_perm)
+        if stored_signature is not None:
+            signatures[row["article_id"]] = stored_signature
+    lsh_pairs = provenance.candidate_pairs([p.id for p in new], signatures, analysis)
+    story_key = {a: k for k, ids in full.items() for a in ids}
+    pairs = {(a, b) for a, b in lsh_pairs if story_key.get(a) == story_key.get(b)}
+    for m in fresh:
+        same = [members_by_id[a] for a in full[story_key[m.id]]
+                if a != m.id and a in members_by_id]
+        same.sort(key=lambda o: (-float(o.vector @ m.vector), o.id))
+        pairs |= {tuple(sorted((m.id, o.id))) for o in same[:analysis.provenance_neighbours]}  # type: ignore[misc]
+    involved = sorted({a for pair in pairs for a in pair})
+    old = store.parsed_any([a for a in involved if a not in docs])
+    docs |= {a: provenance.make_doc(p, analysis.provenance_min_words) for a, p in old.items()}
+    known = [e for e in store.derivations_touching(involved) if e.child in docs]
+    edges = provenance.derive(docs, pairs, embedder, analysis, known)
+    store.replace_derivations([a for a in involved if a in docs], edges)
+
+    # Rebuild and save every touched story.
+    ids_in_use = {k for k in full if not k.startswith("new:")}
+    stories = []
+    for key in sorted(full):
+        if full[key]:
+            story = _story(key, full[key], assignment.history.get(key, []), ids_in_use, config,
+                           store)
+            ids_in_use.add(story.id)
+            stories.append(story)
+    store.delete_stories(sorted(gone))
+    store.save_stories(stories)
+    store.save_cluster_members(_member_rows(fresh, signatures, members_by_id, full, embedder.name))
+
+
+def _window_rows(fresh: list[Member], window: int, model: str, store: Store) -> list:
+    days = [m.day for m in fresh if m.day is not None]
+    if not days:
+        # An undated run is compared with the most recent stored days.
+        last = day_of(store.last_cluster_day(model))
+        if last is None:
+            return store.cluster_members(model, "", "")
+        days = [last]
+    first = date.fromordinal(min(days)) - timedelta(days=window)
+    last_day = date.fromordinal(max(days)) + timedelta(days=window)
+    return store.cluster_members(model, first.isoformat(), last_day.isoformat())
+
+
+def _story(key: str, article_ids: list[str], events: list[str], ids_in_use: set[str],
+           config: Config, store: Store) -> Story:
+    stored = None if key.startswith("new:") else store.story(key)
+    if stored is not None:
+        story_id = key
+    else:
+        story_id = Story.make_id(article_ids)
+        if story_id in ids_in_use:  # a split-off article that gave its old story its id
+            story_id = content_id("s", *sorted(article_ids))
+    parsed = store.parsed_any(article_ids)
+    articles = {a.id: a for a in store.articles(article_ids)}
+    order = sorted(article_ids, key=lambda a: (articles[a].published is None,
+                                               articles[a].published or "", a))
+    members = [parsed[a] for a in order if a in parsed]
+    edges = [e for e in store.derivations_touching(order)
+             if e.parent in articles and e.child in articles]
+    groups = brief.independent_groups(order, [(e.parent, e.child) for e in edges])
+    children = {e.child for e in edges}
+    family = {g: list(groups.values()).count(g) for g in set(groups.values())}
+    # Title: of an original (no parent in the story), the biggest family's, then the earliest.
+    titled = [a for a in order if a not in children and articles[a].title] or \
+        [a for a in order if articles[a].title]
+    titled.sort(key=lambda a: -family[groups[a]])
+    story = Story(id=story_id, title=articles[titled[0]].title if titled else None,
+                  article_ids=tuple(order), independent_sources=len(set(groups.values())),
+                  derivations=tuple(sorted(edges, key=lambda e: (e.parent, e.child))),
+                  history=(stored.history if stored else ()) + tuple(events))
+    return _enrich(story, members, edges, config)
+
+
+def _enrich(story: Story, members: list[ParsedArticle], edges: list[Derivation],
+            config: Config) -> Story:
+    """Story-level entities, aligned claims and the summary; a stage that fails on one story
+    leaves that story without its output, with a warning."""
+    try:
+        story = dataclasses.replace(story, entities=link_story(members))
+        story = align_story(story, members, edges, config)
+        story = dataclasses.replace(story, summary=brief.summarize(story, members, config.brief))
+    except CrosswireError as exc:
+        log.warning("story %s: %s", story.id, exc)
+    return story
+
+
+def _member_rows(fresh: list[Member], signatures: dict, members: dict[str, Member],
+                 full: dict[str, list[str]], model: str) -> list[tuple]:
+    rows = []
+    for m in fresh:
+        day = m.day
+        if day is None:
+            # Undated: placed at its story's latest dated day, so later windows find it.
+            story = next(ids for ids in full.values() if m.id in ids)
+            days = [members[a].day for a in story if a in members and members[a].day is not None]
+            day = max(days) if days else None
+        rows.append((m.id, model, date.fromordinal(day).isoformat() if day else None,
+                     np.asarray(m.vector, dtype=np.float32).tobytes(), json.dumps(sorted(m.terms)),
+                     provenance.signature_bytes(signatures[m.id])))
+    return rows

@@ -256,6 +256,87 @@ class Store:
                 conn.execute("DELETE FROM story_articles WHERE story_id=?", (sid,))
                 conn.execute("DELETE FROM stories WHERE id=?", (sid,))
 
+    # ------------------------------------------------------------------ clustering state
+    def embeddings(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """Cached vectors (float32 bytes) by content key; missing keys are left out."""
+        wanted = list(keys)
+        out: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for row in self.query(f"SELECT key, vector FROM embeddings WHERE key IN"
+                                  f" ({','.join('?' * len(chunk))})", chunk):
+                out[row["key"]] = row["vector"]
+        return out
+
+    def add_embeddings(self, vectors: dict[str, bytes], dim: int) -> None:
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO embeddings(key, dim, vector) VALUES (?,?,?)",
+                             [(k, dim, v) for k, v in vectors.items()])
+
+    def save_cluster_members(self, rows: Iterable[tuple[str, str, str | None, bytes, str, bytes]]) -> None:
+        """Upsert (article_id, model, day, vector, terms JSON, minhash) rows."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO cluster_members(article_id, model, day, vector, terms,"
+                " minhash) VALUES (?,?,?,?,?,?)", list(rows))
+
+    def cluster_members(self, model: str, first_day: str | None = None,
+                        last_day: str | None = None, article_ids: Iterable[str] = ()) -> list[sqlite3.Row]:
+        """Clustered articles of ``model`` placed between two days (inclusive), plus those
+        placed on no day, plus the given ids; each row with its story id (or NULL)."""
+        select = ("SELECT m.article_id, m.day, m.vector, m.terms, m.minhash, sa.story_id"
+                  " FROM cluster_members m LEFT JOIN story_articles sa"
+                  " ON sa.article_id = m.article_id WHERE m.model=?")
+        rows: dict[str, sqlite3.Row] = {}
+        if first_day is not None and last_day is not None:
+            for row in self.query(select + " AND (m.day BETWEEN ? AND ? OR m.day IS NULL)",
+                                  (model, first_day, last_day)):
+                rows[row["article_id"]] = row
+        wanted = [a for a in article_ids if a not in rows]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for row in self.query(select + f" AND m.article_id IN ({','.join('?' * len(chunk))})",
+                                  [model, *chunk]):
+                rows[row["article_id"]] = row
+        return list(rows.values())
+
+    def last_cluster_day(self, model: str) -> str | None:
+        """The latest day any clustered article of ``model`` is placed at."""
+        return self.query("SELECT MAX(day) AS day FROM cluster_members WHERE model=?",
+                          (model,))[0]["day"]
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Article ids of each story, in the order they were saved."""
+        out: dict[str, list[str]] = {}
+        for sid in story_ids:
+            out[sid] = [r["article_id"] for r in self.query(
+                "SELECT article_id FROM story_articles WHERE story_id=? ORDER BY rowid", (sid,))]
+        return out
+
+    def derivations_touching(self, article_ids: Iterable[str]) -> list[Derivation]:
+        """Stored derivation edges with either end among the articles."""
+        wanted = list(article_ids)
+        found: dict[tuple[str, str], Derivation] = {}
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start:start + 400]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(f"SELECT parent, child, data FROM derivations WHERE parent IN"
+                                  f" ({marks}) OR child IN ({marks})", [*chunk, *chunk]):
+                found[(row["parent"], row["child"])] = from_dict(  # type: ignore[assignment]
+                    Derivation, json.loads(row["data"]))
+        return list(found.values())
+
+    def replace_derivations(self, children: Iterable[str], derivations: Iterable[Derivation]) -> None:
+        """Make ``derivations`` the only stored edges into these child articles."""
+        with self.transaction() as conn:
+            for child in children:
+                conn.execute("DELETE FROM derivations WHERE child=?", (child,))
+            for d in derivations:
+                conn.execute(
+                    "INSERT OR REPLACE INTO derivations(parent, child, kind, score, data)"
+                    " VALUES (?,?,?,?,?)",
+                    (d.parent, d.child, d.kind, d.score, json.dumps(to_dict(d))))
+
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 50) -> list[str]:
         """Article ids matching an FTS5 query over title and text, best first."""

