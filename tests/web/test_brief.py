@@ -167,6 +167,24 @@ def test_summary_length_grows_with_independent_sources(independent: int, expecte
     assert len(summary) == expected
 
 
+def test_summary_of_a_large_story_stays_fast() -> None:
+    # 400 articles of 12 distinct sentences: comparing all 4,800 pairwise took 12 s before
+    # the pool was bounded; the bound keeps it near a second on a loaded 2-core machine.
+    import random
+    import time
+
+    rng = random.Random(7)
+    vocabulary = (LEAD + SECOND + THIRD + FOURTH + OTHER).replace(".", "").replace(",", "").split()
+    members = [parsed(" ".join(" ".join(rng.choice(vocabulary) for _ in range(14)).capitalize() + "."
+                               for _ in range(12)), f"Outlet {i}") for i in range(400)]
+    story = Story(id="s_5", title=None, article_ids=tuple(p.id for p in members),
+                  independent_sources=400)
+    started = time.perf_counter()
+    summary = summarize(story, members)
+    assert len(summary) == 6
+    assert time.perf_counter() - started < 6.0
+
+
 def test_summary_of_articles_without_sentences_is_empty() -> None:
     a = ParsedArticle(Article(id="a_1", source="x", raw_id="r", text="Kurz.", language="de"))
     assert summarize(Story(id="s_4", title=None, article_ids=("a_1",)), [a]) == ()
