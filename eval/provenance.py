@@ -94,16 +94,29 @@ def run(name: str, model: str, incremental: bool, stories: list[str] | None,
         sentences_only: bool, db: Path, source_times: bool = False,
         overrides: dict | None = None) -> dict:
     from crosswire.config import Config
-    from crosswire.engine import local
-    from crosswire.engine import stories as stage
     from crosswire.nlp import pipeline
-    from crosswire.store import Store
 
     truth = load_truth(name, stories)
     config = Config().replace(db=db, quiet=True).replace("analysis", embedding_model=model,
                                                          **(overrides or {}))
+    # Sentences only: provenance needs no other extractor.
+    # The list is restored afterwards: it is module state shared by everything in the process.
+    saved = pipeline.EXTRACTORS[:]
     if sentences_only:
         pipeline.EXTRACTORS[:] = [e for e in pipeline.EXTRACTORS if e[0] == "sentences"]
+    try:
+        result = _run(truth, name, config, db, incremental, source_times)
+    finally:
+        pipeline.EXTRACTORS[:] = saved
+    return {"set": name, "model": model, "incremental": incremental,
+            "sentences_only": sentences_only, **result}
+
+
+def _run(truth: dict, name: str, config, db: Path, incremental: bool, source_times: bool) -> dict:
+    from crosswire.engine import local
+    from crosswire.engine import stories as stage
+    from crosswire.store import Store
+
     with Store(db) as store:
         result = local.ingest(truth["inputs"], config, store)
         keys = article_keys(name, store, truth)
@@ -150,8 +163,7 @@ def run(name: str, model: str, incremental: bool, stories: list[str] | None,
                              f"{found[found_pairs[p]].direction_basis})"
                              for p in tp if found_pairs[p] != gold_pairs[p])
     return {
-        "set": name, "model": model, "incremental": incremental, "articles": len(items),
-        "sentences_only": sentences_only,
+        "articles": len(items),
         "edges": {"gold": len(gold_pairs), "found": len(found_pairs), "p": precision,
                   "r": recall, "f1": 2 * precision * recall / (precision + recall)
                   if precision + recall else 0.0,
