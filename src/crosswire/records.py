@@ -142,6 +142,9 @@ class Quote:
     cue: str | None = None
     cue_span: Span | None = None
     warning: str | None = None  # set when the extractor is unsure (unbalanced marks, ...)
+    # The pieces of a quote split by its cue or running over paragraphs ("A," she said, "B.");
+    # empty when the quote is the one piece ``span``.
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,7 @@ class Event:
     place: str | None = None
     date: str | None = None
     trigger: str | None = None
+    mode: str | None = None  # PLOVER mode refining the action ("arrest", "strike", ...)
 
 
 @dataclass(frozen=True, slots=True)

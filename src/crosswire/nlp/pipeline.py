@@ -14,7 +14,9 @@ from spacy.tokens import Doc
 from ..config import NlpConfig
 from ..errors import CrosswireError
 from ..records import Article, ParsedArticle, Skipped
-from . import claims, events, numbers, timex
+from . import claims, events, numbers
+from . import entities, quotes
+from . import timex
 from .context import ArticleContext
 from .model import load_model, model_name
 
@@ -27,21 +29,25 @@ def _sentences(ctx: ArticleContext) -> tuple:
 # filled before it.
 EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
     ("sentences", _sentences),
+    ("entities", entities.extract),
+    ("quotes", quotes.extract),  # after entities: speakers resolve to them
     ("timexes", timex.extract),
     ("numbers", numbers.extract),
     ("events", events.extract),
     ("claims", claims.extract),  # last: claims read quotes, numbers and entities
 ]
 
-# Bump when an extractor's output changes, so stored parses are recomputed.
-EXTRACTION_VERSION = "1"
+# Bump when an extractor's output changes, so stored parses are recomputed. The version also
+# names the extractors that ran, so a parse made with a reduced list is never reused.
+EXTRACTION_VERSION = "2"
 
 
 class NlpPipeline:
     def __init__(self, config: NlpConfig | None = None):
         self.config = config or NlpConfig()
         self.nlp = load_model(tuple(self.config.models))
-        self.version = f"{model_name(self.nlp)}/{EXTRACTION_VERSION}"
+        names = "+".join(name for name, _ in EXTRACTORS)
+        self.version = f"{model_name(self.nlp)}/{EXTRACTION_VERSION}/{names}"
 
     def __call__(self, article: Article) -> ParsedArticle:
         return next(iter(self.pipe([article])))  # type: ignore[return-value]

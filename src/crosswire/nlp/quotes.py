@@ -1,0 +1,216 @@
+"""Quotes and reported speech, with their speakers.
+
+Takes the shared parse and the article's entities (ctx.doc, ctx.entities); gives ``Quote``
+records: direct quotes (the words between quotation marks, any style, split around their
+cue or running over paragraphs) and indirect ones ("X said (that) ...", "according to X,
+...", "X warned / denied / accused ..."), each with its cue, the source phrase resolved to a
+canonical entity (speakers.py) and a warning where the marks were unbalanced.
+
+How: quotemarks.py finds the quoted stretches; attribution.py finds cues and picks each
+cue's content and source with models trained on PolNeAR train; a quoted stretch that no cue
+claims becomes a direct quote of the previous quote's speaker when it continues that quote
+("...," she said. "..."), else a quote with no speaker when it is a sentence of its own.
+Short quoted words that no cue introduces (titles, scare quotes) are not quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ..records import Quote, Span, content_id
+from .attribution import Attribution, DocView, find_attributions, join_runs, load_model
+from .context import ArticleContext
+from .quotemarks import Quoted, find_quoted
+from .speakers import Speaker, SpeakerResolver
+
+# A quoted stretch no cue introduces is a quote of its own when it has at least this many
+# words (shorter ones are titles and scare quotes: the "Cadillac tax").
+_MIN_ORPHAN_WORDS = 4
+# Share of a content's words inside quotation marks from which the quote is direct.
+_DIRECT_SHARE = 0.8
+_MARKS_AND_SPACE = " \n\"'`\u201c\u2018\u00ab\u201e"
+# Sentences longer than this (flattened lists, run-on text) are parsed unreliably.
+_LONG_SENTENCE_TOKENS = 150
+
+
+@dataclass(slots=True)
+class _Draft:
+    parts: list[Span]
+    kind: str
+    cue: Span | None
+    cue_text: str | None
+    speaker: Speaker | None
+    warning: str | None
+    quotes: set[int]  # indices of the quoted stretches it covers
+    last_sentence_end: int  # character where its last part's sentence ends
+
+
+def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
+    doc = ctx.doc
+    text = doc.text  # Doc.text joins every token: read it once
+    quoted, mark_warnings = find_quoted(text)
+    if mark_warnings:
+        ctx.warnings.append(f"quotes: {len(mark_warnings)} quotation mark(s) could not be "
+                            f"paired ({mark_warnings[0]})")
+    view = DocView(doc, quoted, text)
+    resolver = SpeakerResolver(doc, ctx.entities, view)
+    long_sentences = {s.start for s in doc.sents if len(s) > _LONG_SENTENCE_TOKENS}
+    if long_sentences:
+        ctx.warnings.append(f"quotes: {len(long_sentences)} very long sentence(s) (over "
+                            f"{_LONG_SENTENCE_TOKENS} tokens, a flattened list or run-on "
+                            "text?): attributions there are unreliable")
+    drafts: list[_Draft] = []
+    for attribution in find_attributions(doc, view, load_model()):
+        for draft in _drafts(doc, attribution, view, resolver):
+            if view.sent_start[attribution.cue_head] in long_sentences:
+                draft.warning = draft.warning or "in a very long sentence: boundaries unreliable"
+            drafts.append(draft)
+    drafts = _drop_overlaps(drafts)
+    drafts = _with_orphans(doc, view, drafts)
+    return tuple(_quote(ctx.article.id, text, d) for d in drafts)
+
+
+def _end_char(token) -> int:
+    return token.idx + len(token.text)
+
+
+def _char_parts(doc: Doc, view: DocView, ranges: tuple[tuple[int, int], ...]) -> list[Span]:
+    parts = []
+    for start, end in ranges:
+        while start < end and view.skip[end - 1]:
+            end -= 1
+        while start < end and view.skip[start]:
+            start += 1
+        if start < end:
+            parts.append((doc[start].idx, _end_char(doc[end - 1])))
+    return parts
+
+
+def _drafts(doc: Doc, attribution: Attribution, view: DocView,
+            resolver: SpeakerResolver) -> list[_Draft]:
+    """The quotes one attribution gives: a direct quote when its content is quoted, else
+    the reported speech, plus a direct quote for each partial quote inside it ("called it a
+    "dangerous step""), so a partial quote's exact words can be compared across outlets."""
+    tokens = [i for a, b in attribution.content for i in range(a, b) if not view.skip[i]]
+    if tokens and doc[tokens[0]].lower_ == "that" and doc[tokens[0]].dep_ == "mark":
+        tokens = tokens[1:]  # the complementizer is the writer's, not the speaker's
+    if not tokens:
+        return []
+    inside = [view.quote_of[i] for i in tokens if view.quote_of[i] >= 0]
+    cue_start, cue_end = attribution.cue
+    cue = (doc[cue_start].idx, _end_char(doc[cue_end - 1]))
+    cue_text = view.text[cue[0]:cue[1]]
+    speaker = resolver.resolve(attribution.source)
+    last = _end_char(doc[view.sent_end[tokens[-1]] - 1])
+    if len(inside) >= _DIRECT_SHARE * len(tokens):
+        # A direct quote is exactly its quoted stretches, marks excluded.
+        stretches = [view.quoted[q] for q in sorted(set(inside))]
+        parts = [_trim_part(view.text, p) for q in stretches for p in q.parts]
+        warning = next((q.warning for q in stretches if q.warning), None)
+        return [_Draft(parts, "direct", cue, cue_text, speaker, warning, set(inside), last)]
+    out = []
+    for index in sorted(set(inside)):
+        first, stop = view.quote_tokens[index]
+        if first in tokens and stop - 1 in tokens:  # wholly inside the reported speech
+            stretch = view.quoted[index]
+            out.append(_Draft([_trim_part(view.text, p) for p in stretch.parts], "direct", cue,
+                              cue_text, speaker, stretch.warning, {index}, last))
+    parts = _char_parts(doc, view, join_runs(view, tokens))
+    if parts:
+        out.append(_Draft(parts, "indirect", cue, cue_text, speaker, None, set(), last))
+    return out
+
+
+def _trim_part(text: str, part: Span) -> Span:
+    """A quoted part without the final comma, full stop, colon or dash that joins it to its
+    cue ("…," she said): the writer's punctuation, not the speaker's words. Question and
+    exclamation marks and an ellipsis stay."""
+    start, end = part
+    while end > start and text[end - 1] in ",;:\u2014\u2013- ":
+        end -= 1
+    if end > start and text[end - 1] == "." and not text[start:end].endswith(".."):
+        end -= 1
+    return start, end
+
+
+def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
+    """One attribution per stretch of text: when two cues claim overlapping content, the one
+    whose content is a direct quote wins, else the earlier one. A partial quote and the
+    reported speech around it share their cue and both stay."""
+    kept: list[_Draft] = []
+    for draft in sorted(drafts, key=lambda d: (d.kind != "direct", d.parts[0][0])):
+        if any(other.cue != draft.cue and _overlap(draft.parts, other.parts) for other in kept):
+            continue
+        kept.append(draft)
+    return sorted(kept, key=lambda d: d.parts[0][0])
+
+
+def _overlap(a: list[Span], b: list[Span]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def _with_orphans(doc: Doc, view: DocView, drafts: list[_Draft]) -> list[_Draft]:
+    """Quoted stretches no cue claimed: continuations of the quote before them, or quotes of
+    their own when they are a sentence or more."""
+    claimed = set().union(*(d.quotes for d in drafts)) if drafts else set()
+    by_start = sorted(drafts, key=lambda d: d.parts[-1][1])
+    out = list(drafts)
+    for index, stretch in enumerate(view.quoted):
+        if index in claimed:
+            continue
+        if any(s < stretch.end and stretch.start < e for d in drafts for s, e in d.parts):
+            continue  # inside an indirect quote's content: a partial quote there
+        previous = next((d for d in reversed(by_start) if d.parts[-1][1] <= stretch.start),
+                        None)
+        if previous is not None and previous.kind == "direct" and _adjacent(view, previous,
+                                                                            stretch):
+            previous.parts.extend(_trim_part(view.text, p) for p in stretch.parts)
+            previous.quotes.add(index)
+            previous.last_sentence_end = stretch.end
+            continue
+        n_words = len(view.text[stretch.start:stretch.end].split())
+        if n_words < _MIN_ORPHAN_WORDS or not _starts_sentence(doc, view, index):
+            continue
+        speaker = previous.speaker if previous is not None and _adjacent(
+            view, previous, stretch, paragraphs=1) else None
+        draft = _Draft([_trim_part(view.text, p) for p in stretch.parts], "direct", None, None,
+                       speaker, stretch.warning,
+                       {index}, stretch.end)
+        out.append(draft)
+        by_start.append(draft)
+        by_start.sort(key=lambda d: d.parts[-1][1])
+    return sorted(out, key=lambda d: d.parts[0][0])
+
+
+def _starts_sentence(doc: Doc, view: DocView, index: int) -> bool:
+    """Whether a quoted stretch opens its sentence (only marks and spaces before it)."""
+    first = view.quote_tokens[index][0]
+    if first >= len(doc):
+        return False
+    sentence_start = doc[view.sent_start[first]].idx
+    return view.text[sentence_start:view.quoted[index].start].strip(_MARKS_AND_SPACE) == ""
+
+
+def _adjacent(view: DocView, previous: _Draft, stretch: Quoted, paragraphs: int = 0) -> bool:
+    """Whether ``stretch`` follows ``previous``'s last sentence with nothing but at most
+    ``paragraphs`` paragraph breaks in between."""
+    gap = view.text[previous.last_sentence_end:stretch.start]
+    return gap.count("\n\n") + (1 if "\n" in gap and "\n\n" not in gap else 0) <= paragraphs \
+        and gap.strip(_MARKS_AND_SPACE) == ""
+
+
+def _quote(article_id: str, text: str, draft: _Draft) -> Quote:
+    parts = sorted(draft.parts)
+    span = (parts[0][0], parts[-1][1])
+    words = " ".join(text[s:e] for s, e in parts)
+    speaker = draft.speaker
+    return Quote(
+        id=content_id("q", article_id, f"{span[0]}:{span[1]}", words),
+        article_id=article_id, span=span, text=words, kind=draft.kind,  # type: ignore[arg-type]
+        speaker_id=speaker.entity_id if speaker else None,
+        speaker=speaker.name if speaker else None,
+        speaker_span=speaker.span if speaker else None,
+        cue=draft.cue_text, cue_span=draft.cue, warning=draft.warning,
+        parts=tuple(parts) if len(parts) > 1 else ())

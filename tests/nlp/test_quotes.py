@@ -1,0 +1,239 @@
+"""Quotes and speakers: every quotation-mark style, split and running quotes, partial quotes,
+reported speech, and speakers resolved through names, roles, pronouns and organisations.
+
+Every sentence is invented for these tables.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crosswire.config import NlpConfig
+from crosswire.nlp import entities, quotes
+from crosswire.nlp.context import ArticleContext
+from crosswire.nlp.model import load_model
+from crosswire.nlp.quotemarks import find_quoted
+from crosswire.records import Article
+
+
+def nlp():
+    return load_model(tuple(NlpConfig().models))
+
+
+def run(text: str) -> tuple[list, ArticleContext]:
+    article = Article(id="a_q", source="t", raw_id="r_q", text=text, language="en")
+    ctx = ArticleContext(article=article, doc=nlp()(text))
+    ctx.entities = entities.extract(ctx)
+    return list(quotes.extract(ctx)), ctx
+
+
+def found(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    return [(q.kind, q.text, q.speaker, q.cue) for q in run(text)[0]]
+
+
+# (text, kind, quote text, speaker, cue): the quote must be found exactly so.
+DIRECT = [
+    # every quotation-mark style
+    ("\u201cWe will not back down,\u201d Ana Ferreira said on Monday.",
+     "We will not back down", "Ana Ferreira", "said"),
+    ('"The ferry will sail at noon," the harbour master, Edda Lind, told reporters.',
+     "The ferry will sail at noon", "Edda Lind", "told"),
+    ("\u2018The vote was rigged,\u2019 Mirela Castan said after the count.",
+     "The vote was rigged", "Mirela Castan", "said"),
+    ("'We are ready to talk,' Jonas Brenner said.", "We are ready to talk", "Jonas Brenner",
+     "said"),
+    ("Konrad Aldane said: \u00abThe border stays open.\u00bb", "The border stays open",
+     "Konrad Aldane", "said"),
+    ("Konrad Aldane said: \u201eThe border stays open.\u201c", "The border stays open",
+     "Konrad Aldane", "said"),
+    ("``The levee held,'' Tobias Wrenfield said.", "The levee held", "Tobias Wrenfield",
+     "said"),
+    # quote after the cue, speaker after the verb
+    ("Said Lena Ost, a ministry spokeswoman: \u201cThe figures are provisional.\u201d",
+     "The figures are provisional", "Lena Ost", None),
+    # partial quote inside a sentence
+    ('Mirela Castan called the budget a "dangerous step" for the province.',
+     "dangerous step", "Mirela Castan", "called"),
+    ("Tobias Wrenfield described the night as \u201cthe longest of our lives\u201d.",
+     "the longest of our lives", "Tobias Wrenfield", "described"),
+]
+
+
+@pytest.mark.parametrize("text, quote, speaker, cue", DIRECT)
+def test_direct_quotes_in_every_style(text, quote, speaker, cue):
+    result = found(text)
+    match = [r for r in result if r[1] == quote]
+    assert match, result
+    kind, _, who, cue_word = match[0]
+    assert kind == "direct"
+    assert who == speaker
+    if cue is not None:
+        assert cue_word == cue
+
+
+def test_split_quote_is_one_quote_in_two_parts():
+    text = ("\u201cThe strike will go on,\u201d Hana Brenner said, \u201cuntil the port "
+            "authority talks to us.\u201d")
+    result, _ = run(text)
+    assert len(result) == 1
+    quote = result[0]
+    assert quote.kind == "direct" and quote.speaker == "Hana Brenner"
+    assert [text[s:e] for s, e in quote.parts] == [
+        "The strike will go on", "until the port authority talks to us"]
+
+
+def test_continued_quote_after_its_cue_sentence_joins_it():
+    text = ("\u201cWe heard the water before we saw it,\u201d Tobias Wrenfield said. "
+            "\u201cBy the time the sirens went, it was in the streets.\u201d")
+    result, _ = run(text)
+    assert len(result) == 1 and len(result[0].parts) == 2
+    assert result[0].speaker == "Tobias Wrenfield"
+
+
+def test_quote_running_over_paragraphs():
+    text = ("Mirela Castan spoke for twenty minutes. She said:\n\n"
+            "\u201cThis government has lost the trust of the assembly.\n\n"
+            "\u201cWe will table a second motion as soon as the rules allow.\u201d\n\n"
+            "The debate ended at midnight.")
+    quoted, warnings = find_quoted(text)
+    assert len(quoted) == 1 and len(quoted[0].parts) == 2 and not warnings
+    result, _ = run(text)
+    quote = next(q for q in result if q.kind == "direct")
+    assert quote.text.startswith("This government") and quote.text.endswith("rules allow")
+    assert quote.speaker == "Mirela Castan"
+
+
+# (text, content, speaker, cue): reported speech
+INDIRECT = [
+    ("Ana Ferreira said that the border would stay closed until Friday.",
+     "the border would stay closed until Friday", "Ana Ferreira", "said"),
+    ("Ana Ferreira said the border would stay closed until Friday.",
+     "the border would stay closed until Friday", "Ana Ferreira", "said"),
+    ("According to Lena Ost, the figures are provisional.", "the figures are provisional",
+     "Lena Ost", "According to"),
+    ("The figures are provisional, according to Lena Ost.", "The figures are provisional",
+     "Lena Ost", "according to"),
+    ("Jonas Brenner told reporters the talks had collapsed.", "the talks had collapsed",
+     "Jonas Brenner", "told"),
+    ("Konrad Aldane warned that the ferry service could end.", "the ferry service could end",
+     "Konrad Aldane", "warned"),
+    ("Mirela Castan argued that the motion was premature.", "the motion was premature",
+     "Mirela Castan", "argued"),
+    ("Hana Brenner accused the port authority of ignoring the crews.",
+     "the port authority of ignoring the crews", "Hana Brenner", "accused"),
+    ("Tobias Wrenfield denied that the levee had been neglected.",
+     "the levee had been neglected", "Tobias Wrenfield", "denied"),
+    ("Edda Lind confirmed that two ships had been turned back.",
+     "two ships had been turned back", "Edda Lind", "confirmed"),
+    ("Piet Osterhout acknowledged that the warning came late.", "the warning came late",
+     "Piet Osterhout", "acknowledged"),
+]
+
+
+@pytest.mark.parametrize("text, content, speaker, cue", INDIRECT)
+def test_reported_speech(text, content, speaker, cue):
+    result = found(text)
+    match = [r for r in result if r[1] == content]
+    assert match, result
+    kind, _, who, cue_word = match[0]
+    assert kind == "indirect"
+    assert who == speaker
+    assert cue_word == cue
+
+
+# (text, quote, speaker): speakers through pronouns, roles, organisations and possessives
+SPEAKERS = [
+    ("Ana Ferreira arrived late. \u201cThe border stays closed,\u201d she said.",
+     "The border stays closed", "Ana Ferreira"),
+    ("Jonas Brenner left the room. He said the offer was an insult.",
+     "the offer was an insult", "Jonas Brenner"),
+    ("A ministry spokeswoman, Lena Ost, spoke first. Later the spokeswoman said the figures "
+     "were provisional.", "the figures were provisional", "Lena Ost"),
+    ("The Emergency Ministry opened shelters in Kessling. The ministry said 300 homes were "
+     "flooded.", "300 homes were flooded", "Emergency Ministry"),
+    ("The Coastal Workers Federation (CWF) met on Sunday. It said the strike would go on.",
+     "the strike would go on", "Coastal Workers Federation"),
+    ("Beijing said the sanctions were illegal.", "the sanctions were illegal",
+     "Government of China"),
+    ("Interior Minister Ana Ferreira's spokesman, Piet Osterhout, said the border was calm.",
+     "the border was calm", "Piet Osterhout"),
+]
+
+
+@pytest.mark.parametrize("text, quote, speaker", SPEAKERS)
+def test_speakers_resolve_to_entities(text, quote, speaker):
+    result, ctx = run(text)
+    match = [q for q in result if q.text == quote]
+    assert match, [(q.text, q.speaker) for q in result]
+    q = match[0]
+    assert q.speaker == speaker
+    entity = next(e for e in ctx.entities if e.id == q.speaker_id)
+    assert entity.name == speaker
+    assert q.speaker_span is not None and text[q.speaker_span[0]:q.speaker_span[1]]
+
+
+def test_pronoun_skips_names_inside_the_quote():
+    text = ("Mirela Castan took the floor. \u201cIvo Raskin has failed this country,\u201d "
+            "she said.")
+    quote = next(q for q in run(text)[0] if q.text.startswith("Ivo Raskin"))
+    assert quote.speaker == "Mirela Castan"
+
+
+def test_a_quote_with_no_named_speaker_has_none():
+    text = ("The square was silent.\n\n\u201cNobody will forget this night, nobody at "
+            "all.\u201d\n\nThe square emptied by dawn.")
+    result, _ = run(text)
+    assert [(q.kind, q.speaker, q.speaker_id) for q in result] == [("direct", None, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "The so-called \u201cCadillac tax\u201d was dropped from the bill.",
+    "The documentary \u201cSalt Roads\u201d won the audience award on Sunday.",
+    "Dockers gathered at the \u201cRed Gate\u201d before dawn.",
+])
+def test_scare_quotes_and_names_are_not_quotes(text):
+    assert run(text)[0] == []
+
+
+def test_quote_spans_point_into_the_text():
+    text = ("\u201cWe will not back down,\u201d Ana Ferreira said. \u201cNever.\u201d "
+            "According to Lena Ost, the figures are provisional.")
+    for q in run(text)[0]:
+        assert q.text == " ".join(text[s:e] for s, e in (q.parts or (q.span,)))
+        assert text[q.cue_span[0]:q.cue_span[1]] == q.cue if q.cue_span else True
+        assert q.article_id == "a_q" and q.id.startswith("q_")
+
+
+# Bad input: never a crash; a warning where the result is unreliable.
+@pytest.mark.parametrize("text", [
+    "\u201cThe strike goes on, Hana Brenner said. Nobody closed the quote.",
+    "He said \u201d stray closing marks \u201d everywhere \u201c and one opening.",
+    "\u201cOuter \u201cinner\u201d outer\u201d \u201c\u201c\u201d\u201d ''",
+    "said said said according to according to \u201c \u201d \u2018 \u2019 \u00ab \u00bb",
+    "",
+])
+def test_broken_quotation_marks_never_crash(text):
+    result, ctx = run(text)
+    for q in result:
+        assert 0 <= q.span[0] <= q.span[1] <= len(text)
+
+
+def test_unclosed_quote_carries_a_warning():
+    text = "\u201cThe strike goes on,\nHana Brenner said on Sunday."
+    result, _ = run(text)
+    assert any(q.warning for q in result) or not result
+    quoted, _ = find_quoted(text)
+    assert quoted and quoted[0].warning
+
+
+def test_long_flattened_list_warns_and_stays_fast():
+    items = "; ".join(f"item {i} said to be ready according to the port office" for i in
+                      range(120))
+    text = f"Harbour schedule: {items}. \u201cAll clear,\u201d Edda Lind said."
+    started = time.perf_counter()
+    result, ctx = run(text)
+    assert time.perf_counter() - started < 10
+    assert any("very long sentence" in w for w in ctx.warnings)
+    assert any(q.text == "All clear" and q.speaker == "Edda Lind" for q in result)
