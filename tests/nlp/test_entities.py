@@ -61,15 +61,15 @@ ALIASES = [
      "United Kingdom froze the accounts.", "United Kingdom", "GPE",
      {"Britain", "UK", "United Kingdom"}, ("UK", "country")),
     # metonyms: a capital or a seat of government acting for a government
-    ("Beijing warned on Tuesday that the sanctions would backfire. China also summoned the "
-     "envoy.", "China", "GPE", {"Beijing", "China"}, ("Beijing", "government")),
-    ("The White House said the trade deal was close. The United States wants it signed.",
-     "United States", "GPE", {"White House", "United States"}, ("White House", "seat")),
-    ("Downing Street declined to comment on the report.", "United Kingdom", "GPE",
-     {"Downing Street"}, ("Downing Street", "seat")),
+    ("Beijing warned on Tuesday that the sanctions would backfire. Beijing also summoned the "
+     "envoy.", "Government of China", "ORG", {"Beijing"}, ("Beijing", "government")),
+    ("The White House said the trade deal was close.", "Government of the United States",
+     "ORG", {"White House"}, ("White House", "seat")),
+    ("Downing Street declined to comment on the report.", "Government of the United Kingdom",
+     "ORG", {"Downing Street"}, ("Downing Street", "seat")),
     # a capital the article itself names
     ("Lusko, the Arvenian capital, was calm on Sunday. Arvenia has a new cabinet. Lusko said "
-     "on Monday that the ferry talks had failed.", "Arvenia", "GPE", {"Arvenia", "Lusko"},
+     "on Monday that the ferry talks had failed.", "Government of Arvenia", "ORG", {"Lusko"},
      ("Lusko", "capital")),
 ]
 
@@ -126,7 +126,7 @@ def test_different_people_stay_apart(text, first, second):
 def test_a_capital_as_a_place_is_not_its_government():
     found = run("Officials in Beijing met the delegation. Beijing rejected the proposal.")
     place = holding(found, "Beijing")
-    assert {e.name for e in place} == {"Beijing", "China"}
+    assert {e.name for e in place} == {"Beijing", "Government of China"}
 
 
 def test_mentions_point_into_the_text():

@@ -119,6 +119,7 @@ def test_event(text: str, entities: list, expected: tuple) -> None:
     assert len(found) == 1, [(e.action, e.summary) for e in found]
     e = found[0]
     assert (e.action, e.actor, e.target, e.place, e.date) == expected
+    assert e.mode is None or e.mode in plover.CATEGORIES[e.action].modes
     assert e.span == (0, len(text))
     assert e.summary and e.trigger
     assert e.id.startswith("v_") and e.article_id == "a_test"
@@ -126,6 +127,29 @@ def test_event(text: str, entities: list, expected: tuple) -> None:
 
 def test_every_category_is_covered() -> None:
     assert {c[2][0] for c in CASES} == set(plover.CATEGORIES)
+
+
+def test_lexicon_uses_plover_categories_and_modes() -> None:
+    entries = [*plover.VERBS.values(), *plover.NOUNS.values(),
+               *plover.LIGHT_OVERRIDES.values(),
+               *((c, m) for _, _, c, m in (*plover.OBJECT_RULES, *plover.SUBJECT_RULES))]
+    for category, mode in entries:
+        assert category in plover.CATEGORIES
+        assert mode is None or mode in plover.CATEGORIES[category].modes, (category, mode)
+
+
+@pytest.mark.parametrize("text, action, mode", [
+    ("Police arrested 20 protesters in Quellin.", "COERCE", "arrest"),
+    ("Thousands of nurses went on strike.", "PROTEST", "strike"),
+    ("Interior Minister Lars Dahl stepped down.", "RETREAT", "resign"),
+    ("Vessia accused Talmark of spying.", "ACCUSE", "allege"),
+    ("The union said its members would strike on Friday.", "THREATEN", "restrict"),
+    ("The ministry said police would arrest the organisers.", "THREATEN", "arrest"),
+    ("Both sides will meet in Quellin next week.", "AGREE", None),
+])
+def test_mode(text: str, action: str, mode: str | None) -> None:
+    e = run(text)[0]
+    assert (e.action, e.mode) == (action, mode)
 
 
 def test_actor_and_target_link_entities() -> None:

@@ -15,8 +15,8 @@ Linking rules, each recorded as alias evidence:
 - acronyms: initials of a longer name ("UN"), or defined in parentheses after it;
 - one country by ISO/GeoNames names and codes ("UK"/"United Kingdom"/"Britain");
 - metonyms: a capital or seat of government used as an actor stands for that country's
-  government ("Beijing said", "the White House warned"); capitals the text itself names
-  ("Lusko, the Arvenian capital") count too.
+  government, an organisation named "Government of <country>" ("Beijing said", "the White
+  House warned"); capitals the text itself names ("Lusko, the Arvenian capital") count too.
 """
 
 from __future__ import annotations
@@ -801,24 +801,35 @@ class _ArticleMentions:
         return linker.run()
 
     def _metonym_units(self, units: list[_Unit]) -> list[_Unit]:
+        """One "Government of <country>" organisation per capital or seat used as an actor
+        (the government acts, not the place: it is not linked to the country itself)."""
         out = []
         for span, owner in self.metonyms:
             if span is None:
                 continue
             if isinstance(owner, Country):
-                name, resolved = owner.name, owner
-                why = f"{METONYM_REASONS[0]} {owner.name}"
+                name = owner.name
+                why = f"{METONYM_REASONS[0]} {name}"
             else:
-                name, resolved = owner, country(owner)
-                why = f"{METONYM_REASONS[1]} {owner}, standing for its government"
-            unit = _Unit(types=Counter({"GPE": 1.0}), forms=Counter({name: 0}),
-                         order=span.start_char, country=resolved)
+                name = owner
+                why = f"{METONYM_REASONS[1]} {name}, standing for its government"
+            unit = _Unit(types=Counter({"ORG": 1.0}), forms=Counter({government_of(name): 0}),
+                         order=span.start_char)
             unit.mentions.append(Mention(self.article_id, (span.start_char, span.end_char),
                                          span.text))
             unit.aliases.append(span.text)
             unit.evidence[span.text] = why
             out.append(unit)
         return out
+
+
+def government_of(country_name: str) -> str:
+    """"Government of Arvenia", "Government of the United Kingdom"."""
+    words = country_name.split()
+    article = "the " if words[0] in ("United", "Democratic", "Central", "Dominican", "Czech") \
+        or words[-1] in ("Islands", "Republic", "Emirates", "States", "Kingdom") \
+        or country_name in ("Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives") else ""
+    return f"Government of {article}{country_name}"
 
 
 def link_article(doc: Doc, article_id: str, config: LinkConfig | None = None) -> tuple[Entity, ...]:

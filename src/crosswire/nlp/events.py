@@ -66,13 +66,17 @@ _NOT_AGENTS = frozenset({
     "flood", "flooding", "storm", "river", "water", "fire", "blaze", "rain", "wind", "quake",
     "earthquake", "virus", "disease", "wave", "landslide", "collapse", "levee", "heat",
     "snow", "frost", "ice", "avalanche", "tornado", "hurricane", "cyclone", "typhoon",
-    "drought", "explosion", "crash", "accident", "torrent", "mudslide", "outbreak", "it",
+    "drought", "explosion", "crash", "accident", "torrent", "mudslide", "outbreak",
 })
-_FUTURE_OF = {  # PLOVER manual 3.1, 3.4: what a future action is coded as
-    "CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": "AGREE",
-    "RETREAT": "CONCEDE", "PROTEST": "THREATEN", "SANCTION": "THREATEN",
-    "MOBILIZE": "THREATEN", "COERCE": "THREATEN", "ASSAULT": "THREATEN",
+# What a future action is coded as (PLOVER manual 3.1, 3.4, 3.11 and its THREATEN modes):
+# promised cooperation is AGREE, an announced retreat CONCEDE, announced force a threat.
+_FUTURE_OF: dict[str, tuple[str, str | None]] = {
+    "CONSULT": ("AGREE", None), "SUPPORT": ("AGREE", None), "COOPERATE": ("AGREE", None),
+    "AID": ("AGREE", None), "RETREAT": ("CONCEDE", None), "PROTEST": ("THREATEN", "restrict"),
+    "SANCTION": ("THREATEN", "relations"), "MOBILIZE": ("THREATEN", "violence"),
+    "COERCE": ("THREATEN", "restrict"), "ASSAULT": ("THREATEN", "violence"),
 }
+_FUTURE_MODES = {"arrest": "arrest", "deport": "expel"}  # COERCE mode -> THREATEN mode
 _MAX_REPORT_DEPTH = 2
 # Objects that are amounts or abstractions, never the party an action is aimed at.
 _NOT_PARTIES = frozenset({"job", "work", "%", "percent", "time", "way", "place", "part",
@@ -110,10 +114,11 @@ def extract(ctx: ArticleContext) -> tuple[Event, ...]:
             tense = _tense(verb, reported)
             if tense is None:
                 continue
-            category = found.category
-            if tense == "future":
-                category = _FUTURE_OF.get(category, category)
-            event = _event(found, category, sent, entities, places, timexes, article_id)
+            category, mode = found.category, found.mode
+            if tense == "future" and category in _FUTURE_OF:
+                category, future_mode = _FUTURE_OF[category]
+                mode = _FUTURE_MODES.get(mode or "", future_mode) if category == "THREATEN" else future_mode
+            event = _event(found, category, mode, sent, entities, places, timexes, article_id)
             if event is not None:
                 out.append(event)
     return tuple(out)
@@ -282,12 +287,13 @@ def _tense(verb: Token, reported: bool) -> str | None:
     return tense
 
 
-def _event(trigger: _Trigger, category: str, sent: SpacySpan, entities: SpanIndex,
-           places: SpanIndex, timexes: SpanIndex, article_id: str) -> Event | None:
+def _event(trigger: _Trigger, category: str, mode: str | None, sent: SpacySpan,
+           entities: SpanIndex, places: SpanIndex, timexes: SpanIndex,
+           article_id: str) -> Event | None:
     verb = trigger.verb
     base = trigger.category  # before the future recoding: who is aimed at does not change
     actor_tok, target_tok, target_prep = _participants(trigger, base, entities)
-    if actor_tok is not None and actor_tok.lemma_.lower() in _NOT_AGENTS and actor_tok.lower_ != "it":
+    if actor_tok is not None and actor_tok.lemma_.lower() in _NOT_AGENTS:
         return None
     actor, actor_id, actor_span = _party(actor_tok, entities)
     target, target_id, target_span = _party(target_tok, entities)
@@ -302,7 +308,7 @@ def _event(trigger: _Trigger, category: str, sent: SpacySpan, entities: SpanInde
     return Event(
         id=content_id("v", article_id, str(span), str(trigger_tok.idx)), article_id=article_id,
         span=span, action=category, summary=summary, actor_id=actor_id, actor=actor,
-        target_id=target_id, target=target, place=place, date=date,
+        target_id=target_id, target=target, place=place, date=date, mode=mode,
         trigger=trigger.noun.text if trigger.noun is not None else _verb_text(trigger))
 
 

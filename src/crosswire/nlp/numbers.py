@@ -208,7 +208,7 @@ class SpanIndex:
     def __init__(self, items: Iterable[tuple[int, int, object]]):
         self.items = sorted(items, key=lambda x: (x[0], x[1]))
         self.starts = [s for s, _, _ in self.items]
-        # Longest interval so far bounds how far back an overlapping interval can start.
+        # The longest interval bounds how far back an overlapping interval can start.
         self.widest = max((e - s for s, e, _ in self.items), default=0)
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, object]]:
@@ -228,12 +228,10 @@ def entity_at(index: SpanIndex, head: Token) -> Entity | None:
     """The entity a phrase names: the one with a mention holding the phrase's head word.
     ("the Arvenian coast guard" is not Arvenia; "Veldmark's Foreign Ministry" is the
     ministry, not Veldmark.) An apposition counts: "its chief executive, Annika Deverel"."""
-    for s, e, ent in index.overlapping(head.idx, head.idx + len(head)):
-        return ent  # type: ignore[return-value]
-    for child in head.rights:
-        if child.dep_ == "appos":
-            for s, e, ent in index.overlapping(child.idx, child.idx + len(child)):
-                return ent  # type: ignore[return-value]
+    for word in (head, *(c for c in head.rights if c.dep_ == "appos")):
+        found = index.overlapping(word.idx, word.idx + len(word))
+        if found:
+            return found[0][2]  # type: ignore[return-value]
     return None
 
 
@@ -242,9 +240,7 @@ def noun_phrase(head: Token) -> tuple[int, int]:
     the noun, and an "of"-phrase after it ("the crew of the trawler Maren")."""
     left = head.i
     for child in head.lefts:
-        if child.dep_ in ("det", "predet", "punct", "cc", "preconj") and child.i < head.i:
-            continue
-        if child.dep_ in _MODIFIER_DEPS or child.dep_ in ("poss", "amod", "compound"):
+        if child.dep_ in _MODIFIER_DEPS:
             left = min(left, child.left_edge.i)
     while left < head.i and head.doc[left].dep_ in ("det", "predet", "punct", "cc"):
         left += 1
