@@ -490,16 +490,18 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
         return Obs(owner[n.id], n.span, n.text, n.value)
 
     values = _components(figures, lambda a, b: _same_value(a.value, b.value))
-    if len(values) == 1:
+    for same in values:
         # One figure, told with and without a rounding word: a hedge dropped or added.
-        hedged = [n for n in figures if (n.approx or "").lower() in NUMERIC_HEDGES]
-        plain = [n for n in figures if not n.approx]
-        if hedged and plain:
+        hedged = [n for n in same if (n.approx or "").lower() in NUMERIC_HEDGES]
+        plain = [n for n in same if not n.approx]
+        if hedged and plain and any(frozenset((n.id, m.id)) in linked
+                                    for n in hedged for m in plain):
             sides = [[obs(n) for n in hedged], [obs(n) for n in plain]]
             finding = _finding("certainty", "a figure given with and without a hedge: "
                                + _versus(sides), sides)
             if finding:
                 findings.append(finding)
+    if len(values) == 1:
         return findings
 
     def superseded(n: Number) -> Number | None:

@@ -14,6 +14,7 @@ import dataclasses
 import numpy as np
 
 from ..config import Config
+from ..nlp import timex
 from ..records import (AlignedClaim, Derivation, ParsedArticle, SourceView, SpanRef, Story,
                        content_id)
 from . import conflicts, similarity
@@ -22,7 +23,7 @@ from .units import Unit, regions, units_of
 
 def align_story(story: Story, members: list[ParsedArticle], derivations: list[Derivation],
                 config: Config) -> Story:
-    members = [p for p in members if p.id in set(story.article_ids)] or members
+    members = _dated([p for p in members if p.id in set(story.article_ids)] or members)
     families = source_families([p.id for p in members], derivations)
     entity_ids = {old: entity.id for entity in story.entities for old in entity.merged}
     units = units_of(members, families, entity_ids)
@@ -42,6 +43,26 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
     claims = _aligned(units, scores, groups, findings)
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))
+
+
+def _dated(members: list[ParsedArticle]) -> list[ParsedArticle]:
+    """Members with a publication date where the story supplies one: an undated article is
+    dated from its own text or its story's news cycle (``timex.infer_published``) and its
+    time expressions re-resolved, so its "Sunday night" can be compared with "Monday"."""
+    known = [p.article.published for p in members if p.article.published]
+    out = []
+    for parsed in members:
+        article = parsed.article
+        published, basis = (article.published, article.published_basis) if article.published \
+            else timex.infer_published(article, known)
+        if article.published or published is None:
+            out.append(parsed)
+            continue
+        out.append(dataclasses.replace(
+            parsed, article=dataclasses.replace(article, published=published,
+                                                published_basis=basis),  # type: ignore[arg-type]
+            timexes=timex.find_timexes(article.text, published)))
+    return out
 
 
 def source_families(article_ids: list[str], derivations: list[Derivation]) -> dict[str, int]:
