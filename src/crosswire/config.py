@@ -150,6 +150,9 @@ class EngineConfig:
     workers: int = max(1, min(2, os.cpu_count() or 1))
     engine: str = "local"  # local | spark
     spark_master: str = "local[2]"
+    # Articles taken through NLP and the cross-source stage at a time: bounds memory on
+    # large runs (2,000 parsed articles are a few hundred MB).
+    chunk_size: int = 2000
     # Where the Spark engine writes its Parquet results (loadable with `crosswire load`).
     spark_out: Path = Path("crosswire-spark")
 

@@ -96,12 +96,16 @@ def _skip(store: Store, result: RunResult, item: Skipped) -> None:
 
 
 def parse(article_ids: list[str], config: Config, store: Store, reporter: Reporter = SILENT,
-          result: RunResult | None = None) -> dict[str, ParsedArticle]:
-    """ParsedArticles for the ids, parsing only those without a current stored parse."""
+          result: RunResult | None = None, task: int | None = None) -> dict[str, ParsedArticle]:
+    """ParsedArticles for the ids, parsing only those without a current stored parse.
+    Progress goes to ``task`` when given (a run in chunks keeps one bar)."""
     nlp = NlpPipeline(config.nlp)
     parsed = store.parsed(article_ids, nlp.version)
     todo = [a for a in store.articles([i for i in article_ids if i not in parsed])]
-    task = reporter.stage("Understanding articles", len(todo))
+    if task is None:
+        task = reporter.stage("Understanding articles", len(todo))
+    else:
+        reporter.advance(task, len(article_ids) - len(todo))  # already parsed before
     pending: list[ParsedArticle] = []
     workers = config.engine.workers
     # Starting workers costs a model load each: worth it only for a real batch of articles.
@@ -130,13 +134,23 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
     started = time.perf_counter()
     result = ingest(inputs, config, store, reporter, fetcher)
     result.timings["ingest+clean"] = time.perf_counter() - started
-    started = time.perf_counter()
-    parsed = parse(result.article_ids, config, store, reporter, result)
-    result.timings["nlp"] = time.perf_counter() - started
-    ordered = [parsed[i] for i in result.article_ids if i in parsed]
-    task = reporter.stage("Cross-checking sources", len(ordered))
-    started = time.perf_counter()
-    result.stories = build_stories(ordered, config, store)
-    result.timings["cross-source"] = time.perf_counter() - started
-    reporter.advance(task, len(ordered))
+    # NLP and the cross-source stage go chunk by chunk, so memory stays bounded by the chunk
+    # (the cross-source stage continues from the store, so chunks join earlier stories).
+    result.timings["nlp"] = result.timings["cross-source"] = 0.0
+    nlp_task = reporter.stage("Understanding articles", len(result.article_ids))
+    task = reporter.stage("Cross-checking sources", len(result.article_ids))
+    stories: dict[str, Story] = {}
+    size = config.engine.chunk_size
+    for start in range(0, len(result.article_ids), size):
+        chunk = result.article_ids[start:start + size]
+        started = time.perf_counter()
+        parsed = parse(chunk, config, store, reporter, result, nlp_task)
+        result.timings["nlp"] += time.perf_counter() - started
+        started = time.perf_counter()
+        for story in build_stories([parsed[i] for i in chunk if i in parsed], config, store):
+            stories[story.id] = story
+        result.timings["cross-source"] += time.perf_counter() - started
+        reporter.advance(task, len(chunk))
+    # A later chunk may have grown or merged a story an earlier chunk returned.
+    result.stories = [s for s in (store.story(sid) for sid in stories) if s is not None]
     return result
