@@ -3,20 +3,16 @@ a TestClient over it and a live uvicorn server on 127.0.0.1 for the browser test
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from crosswire.web import create_app
 from fictional import build_store
-from webtools import Live, web_config
+from webtools import Live, serve, web_config
 
 
 @pytest.fixture(scope="session")
@@ -46,21 +42,5 @@ def writable_db(web_store: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def live_server(web_store: tuple[Path, dict[str, str]]) -> Iterator[Live]:
     """uvicorn in a thread on a free port of 127.0.0.1, over the fictional store."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(web_config(web_store[0]))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test web server did not start")
-        time.sleep(0.05)
-    try:
-        yield Live(f"http://127.0.0.1:{port}", port, web_store[1])
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serve(create_app(web_config(web_store[0]))) as (base, port):
+        yield Live(base, port, web_store[1])

@@ -274,3 +274,18 @@ def test_serve_command_passes_its_options(web_store: tuple, monkeypatch: pytest.
     assert config.web.token == "from-the-environment" and config.db == web_store[0]
     with TestClient(started["app"]) as c:
         assert c.get("/api/jobs").json()["writes_enabled"] is True
+
+
+def test_big_story_pages_limit_the_source_columns(client: TestClient, web_store: tuple,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.web import queries
+
+    sid = ids(web_store)["ferry"]
+    claim = next(c for c in client.get(f"/api/stories/{sid}").json()["stories"][0]["claims"]
+                 if c["text"].startswith("Analysts"))  # in the fourth source only
+    monkeypatch.setattr(queries, "MAX_PANELS", 2)
+    html = client.get(f"/stories/{sid}?claim={claim['id']}").text
+    assert html.count('<article class="column') == 2 and "Showing 2 of 4 sources" in html
+    assert 'class="ev sel"' in html  # the source with the claim is among those shown
+    full = client.get(f"/stories/{sid}?claim={claim['id']}&all_sources=1").text
+    assert full.count('<article class="column') == 4 and "Showing 2 of" not in full

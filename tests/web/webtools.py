@@ -1,10 +1,18 @@
-"""Shared bits of the web tests: the write token, the config over a test store, the live
-server handle."""
+"""Shared bits of the web tests: the write token, the config over a test store, a live
+server on 127.0.0.1 and its handle."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import uvicorn
 
 from crosswire.config import Config
 
@@ -22,3 +30,25 @@ class Live:
     base: str
     port: int
     ids: dict[str, str]
+
+
+@contextmanager
+def serve(app: Any, log_level: str = "warning") -> Iterator[tuple[str, int]]:
+    """uvicorn serving ``app`` in a thread on a free port of 127.0.0.1: (base URL, port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -191,15 +191,22 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         return load_story(_checked_id(story_id, "s"))
 
     @app.get("/stories/{story_id}", include_in_schema=False)
-    def story_page(request: Request, story_id: str, claim: str | None = None) -> Response:
+    def story_page(request: Request, story_id: str, claim: str | None = None,
+                   all_sources: bool = False) -> Response:
         document = load_story(_checked_id(story_id, "s"))
         if request.query_params.get("format") == "json":
             return JSONResponse(document)
         b = brief.view(document, config=config.brief)
         ctx = render_html_module.context(b, web_links(b.story_id))
-        panels = queries.panels(document, b)
         selected = claim if claim and any(r.claim_id == claim for r in b.matrix) else None
-        return render_page(request, "story.html", document, panels=panels, selected=selected, **ctx)
+        panels = queries.panels(document, b)
+        shown = panels
+        if not all_sources and len(panels) > queries.MAX_PANELS:
+            # A big story's side-by-side view would weigh megabytes: the sources that carry
+            # the selected claim first, then the others, up to the limit; a link shows all.
+            shown = sorted(panels, key=lambda p: selected not in p.claims)[:queries.MAX_PANELS]
+        return render_page(request, "story.html", document, panels=shown,
+                           hidden_panels=len(panels) - len(shown), selected=selected, **ctx)
 
     @app.get("/stories/{story_id}/briefing.{fmt}", tags=["stories"],
              summary="Download a story's briefing as Markdown, self-contained HTML or JSON")

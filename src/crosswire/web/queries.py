@@ -19,6 +19,8 @@ from ..config import BriefConfig
 from ..store import Store
 
 PER_PAGE = 25
+# Source columns on a story page unless all are asked for.
+MAX_PANELS = 16
 SORTS = ("relevance", "size", "recent")
 
 

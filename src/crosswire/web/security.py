@@ -46,15 +46,30 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [(k, v) for k, v in HEADERS.items() if k not in present]
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an unhandled error outside every middleware, so its 500 would
+            # go out without these headers: answer here, then let the error be logged.
+            if not started:
+                body = b"Internal Server Error"
+                await send_with_headers({"type": "http.response.start", "status": 500, "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode())]})
+                await send_with_headers({"type": "http.response.body", "body": body})
+            raise
 
 
 class BodyLimit:
