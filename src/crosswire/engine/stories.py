@@ -67,6 +67,8 @@ def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cac
     rows = [r for r in _window_rows(fresh, analysis.cluster_window_days, embedder.name, store)
             if r["article_id"] not in docs]
     pool = members_from_rows(rows)
+    # Before assigning: the clusterer updates members' stories in place as it moves them.
+    stored_story = {m.id: m.story for m in pool if m.story}
     assignment = Clusterer(analysis).assign(fresh, pool)
 
     # Full membership of every touched story: stored members (also those outside the time
@@ -74,7 +76,8 @@ def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cac
     stored_keys = {k for k in [*assignment.story_of.values(), *(x for pair in assignment.merges
                                                                  for x in pair)]
                    if not k.startswith("new:")}
-    stored_keys |= {m.story for m in pool if m.id in assignment.story_of and m.story}
+    # A stored article that moved leaves its old story, which must be rebuilt (or deleted).
+    stored_keys |= {stored_story[a] for a in assignment.story_of if a in stored_story}
     full: dict[str, list[str]] = {k: list(v) for k, v in store.story_members(sorted(stored_keys)).items()}
     for drop, keep in assignment.merges:
         full.setdefault(keep, []).extend(full.pop(drop, []))
@@ -140,7 +143,9 @@ def _story(key: str, article_ids: list[str], events: list[str], ids_in_use: set[
         story_id = key
     else:
         story_id = Story.make_id(article_ids)
-        if story_id in ids_in_use:  # a split-off article that gave its old story its id
+        # Taken by a story of this run (a split-off article gave its old story its id) or by
+        # any stored story: saving would overwrite that story and lose its other members.
+        if story_id in ids_in_use or store.story(story_id) is not None:
             story_id = content_id("s", *sorted(article_ids))
     parsed = store.parsed_any(article_ids)
     articles = {a.id: a for a in store.articles(article_ids)}
