@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (Debian/Ubuntu with Python 3.11, pip and apt):
 #   make demo   installs everything, then analyses the bundled sample corpus
 #   make test   installs everything if needed, then runs the whole test suite
+# and after the demo, make serve opens the web application over its store.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -26,6 +27,10 @@ demo: install
 	@mkdir -p demo
 	$(VENV)/bin/crosswire analyze $(SAMPLE) --db demo/crosswire.db --out demo/report.json
 	@echo "Briefing JSON: demo/report.json"
+	@echo "Explore the stories in a browser: make serve, then open http://127.0.0.1:8765/"
+
+serve: install
+	$(VENV)/bin/crosswire serve --db demo/crosswire.db --port 8765
 
 test: install
 	$(PY) -m pytest -q
