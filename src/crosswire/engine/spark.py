@@ -1,7 +1,10 @@
 """The Spark engine: the same stages as the local engine, on PySpark.
 
     crosswire analyze --engine spark --master local[2] inputs/ --out report.json
-    crosswire analyze --engine spark --master spark://host:7077 s3a://bucket/news/*.jsonl ...
+    crosswire analyze --engine spark --master spark://host:7077 /shared/news/ ...
+
+Inputs are paths every executor sees (a shared file system); docs/spark.md says how to run
+it on a cluster and what is still done on the driver.
 
 What runs where:
 - reading: input files are distributed over the executors, each file read record by record
@@ -13,8 +16,8 @@ What runs where:
 - cross-source: story assignment, provenance and alignment run on the driver through the
   same ``build_stories`` as the local engine, so both engines give the same stories.
 
-Results are written as Parquet (``articles``, ``parsed``, ``stories``, ``derivations``,
-``skipped``) under ``--spark-out`` and loaded into the SQLite store (``crosswire load``).
+Results are written as Parquet (``articles``, ``parsed``, ``stories`` with their
+derivations, ``skipped``) under ``--spark-out`` and loaded into the SQLite store (``crosswire load``).
 """
 
 from __future__ import annotations
