@@ -90,6 +90,21 @@ def test_file_over_size_cap(tmp_path, config):
     assert "cap" in _reason(_run([tmp_path / "huge.txt"], config), "huge.txt")
 
 
+def test_streamed_file_over_the_cap_is_read_line_by_line(tmp_path, config):
+    # A crawl dump is larger than any one article: JSON Lines are capped per line, not per file.
+    config = config.replace("ingest", max_bytes=10_000)
+    lines = [json_article(title=f"Flood update number {i}", url=f"https://courier.example/v{i}",
+                          maintext=PARAGRAPHS[i % 4] + f" Update {i} of the night.") for i in range(60)]
+    big = json_article(title="Too long", url="https://courier.example/long", maintext="word " * 5000)
+    (tmp_path / "dump.jsonl").write_text(jsonl([*lines, big]))
+    assert (tmp_path / "dump.jsonl").stat().st_size > 10_000
+    skipped = _run([tmp_path / "dump.jsonl"], config)
+    assert [s.source.rsplit("#", 1)[-1] for s in skipped] == ["61"]  # only the line over the cap
+    with Store(config.db) as store:
+        assert len(store.article_ids_for_sources([f"{tmp_path / 'dump.jsonl'}#{i}"
+                                                  for i in range(1, 61)])) == 60
+
+
 def test_truncated_gzip(tmp_path, config):
     lines = [json_article(title=f"Flood update number {i}", url=f"https://courier.example/u{i}",
                           maintext=PARAGRAPHS[i % 4] + f" Update {i} of the night.") for i in range(200)]

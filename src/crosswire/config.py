@@ -22,7 +22,9 @@ from .errors import ConfigError
 
 @dataclass(frozen=True, slots=True)
 class IngestConfig:
-    # Inputs larger than this are skipped, never read whole (also the HTTP response cap).
+    # Inputs read whole (text, HTML, JSON, feeds) larger than this are skipped, and so is any
+    # single JSON line or WARC record over it; WARC, gzip and JSON Lines files are streamed,
+    # so their size is not capped. Also the HTTP response cap.
     max_bytes: int = 20_000_000
     # Decompressed-size cap for gzip/WARC members: protects against decompression bombs.
     max_decompressed_bytes: int = 200_000_000

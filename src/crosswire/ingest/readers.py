@@ -102,6 +102,9 @@ def read_paths(inputs: Iterable[str], config: Config, fetcher: Fetcher | None = 
             yield _skip(spec, "no such file or folder")
 
 
+_STREAMED = frozenset({"warc", "gzip", "jsonl"})
+
+
 def read_file(path: Path, config: Config, fetcher: Fetcher | None = None) -> Iterator[Item]:
     source = str(path)
     try:
@@ -109,16 +112,19 @@ def read_file(path: Path, config: Config, fetcher: Fetcher | None = None) -> Ite
         if size == 0:
             yield _skip(source, "empty file")
             return
-        if size > config.ingest.max_bytes:
-            yield _skip(source, f"file of {size} bytes is over the {config.ingest.max_bytes}-byte "
-                                "cap (raise ingest.max_bytes to read it)")
-            return
         with path.open("rb") as fh:
             head = fh.read(4096)
         kind = detect_format(path, head)
         if kind is None:
             yield _skip(source, f"unknown format ({path.suffix or 'no extension'}): not text, "
                                 "HTML, JSON, a feed or WARC")
+            return
+        # The cap is for what is read whole. WARC, gzip and JSON Lines are streamed record by
+        # record with a cap per record (and gzip a decompressed cap): a crawl dump of any size
+        # is read.
+        if kind not in _STREAMED and size > config.ingest.max_bytes:
+            yield _skip(source, f"file of {size} bytes is over the {config.ingest.max_bytes}-byte "
+                                "cap (raise ingest.max_bytes to read it)")
             return
         if kind == "warc":
             yield from read_warc(path, config)
