@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
@@ -39,11 +40,14 @@ def build_stories(parsed: list[ParsedArticle], config: Config, store: Store) -> 
     """Place the run's articles in stories (new or stored) and rebuild every touched story."""
     analysis = config.analysis
     english = [p for p in parsed if p.article.is_english]
-    for p in parsed:
-        if not p.article.is_english:
-            log.warning("%s: not placed in a story: its language is %s and story clustering "
-                        "uses English-only embeddings", p.article.source,
-                        p.article.language or "unknown")
+    others = [p.article for p in parsed if not p.article.is_english]
+    if others:
+        # One line for the lot: a crawl holds thousands (each article stays marked in the store).
+        languages = Counter(a.language or "unknown" for a in others)
+        log.warning("%s: not placed in a story: %s and story clustering uses English-only "
+                    "embeddings", others[0].source if len(others) == 1 else
+                    f"{len(others)} articles",
+                    ", ".join(f"{n} in {lang}" for lang, n in languages.most_common()))
     if not english:
         return []
     embedder = get_embedder(analysis.embedding_model, store)
