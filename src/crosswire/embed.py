@@ -114,7 +114,7 @@ class CachedEmbedder:
     """An embedder whose vectors are remembered by content hash: in memory for this process
     (bounded) and, when a store is given, in the store's ``embeddings`` table."""
 
-    _MEMORY_LIMIT = 200_000  # vectors kept in memory per embedder (about 300 MB at dim 384)
+    _MEMORY_LIMIT = 100_000  # vectors kept in memory per embedder (about 150 MB at dim 384)
 
     def __init__(self, inner: Embedder, store: Store | None = None):
         self.inner = inner

@@ -10,35 +10,25 @@ is a different claim or a repetition, not corroboration).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from ..embed import get_embedder
 from .units import Unit
 
 # Weight of the embedding cosine in the pair score; the rest is the token-set ratio.
 MEANING_WEIGHT = 0.7
 
 
-@lru_cache(maxsize=2)
-def _encoder(name: str):  # noqa: ANN202 (sentence_transformers is imported lazily: it loads torch)
-    import importlib
-
-    from sentence_transformers import SentenceTransformer
-
-    package = importlib.import_module(name)
-    return SentenceTransformer(str(package.get_model_path()), device="cpu")
-
-
 def embed(texts: list[str], model: str) -> np.ndarray:
-    """Unit-length sentence embeddings, one row per text."""
+    """Unit-length sentence embeddings, one row per text.
+
+    Through the process-wide embedder cache: a story rebuilt when an article joins re-scores
+    its claims, and only the newcomer's are encoded again."""
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    vectors = _encoder(model).encode(texts, batch_size=64, normalize_embeddings=True,
-                                     show_progress_bar=False, convert_to_numpy=True)
-    return np.asarray(vectors, dtype=np.float32)
+    return get_embedder(model).encode(texts)
 
 
 def pair_scores(units: list[Unit], model: str) -> np.ndarray:
@@ -46,12 +36,15 @@ def pair_scores(units: list[Unit], model: str) -> np.ndarray:
     texts = [u.claim.text for u in units]
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
+    articles = np.array([u.article_id for u in units])
+    if (articles == articles[0]).all():
+        # One article: no pair can align, so nothing is worth encoding.
+        return np.full((len(texts), len(texts)), -1.0, dtype=np.float32)
     vectors = embed(texts, model)
     meaning = np.clip(vectors @ vectors.T, 0.0, 1.0)
     folded = [t.lower() for t in texts]
     wording = cdist(folded, folded, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
     scores = MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * wording
-    articles = np.array([u.article_id for u in units])
     scores[articles[:, None] == articles[None, :]] = -1.0
     return scores.astype(np.float32)
 
