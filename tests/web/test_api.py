@@ -289,3 +289,27 @@ def test_big_story_pages_limit_the_source_columns(client: TestClient, web_store:
     assert 'class="ev sel"' in html  # the source with the claim is among those shown
     full = client.get(f"/stories/{sid}?claim={claim['id']}&all_sources=1").text
     assert full.count('<article class="column') == 4 and "Showing 2 of" not in full
+
+
+def test_a_rebuilt_story_is_never_served_stale(writable_db: Path,
+                                               web_store: tuple[Path, dict[str, str]]) -> None:
+    # The application keeps built stories in memory; saving a story again, even within the
+    # same second, must show the new version on the page, in the API and on entity pages.
+    import dataclasses
+
+    from crosswire.store import Store
+    from crosswire.web import create_app
+    from webtools import web_config
+
+    sid = web_store[1]["ferry"]
+    with TestClient(create_app(web_config(writable_db))) as c:
+        before = c.get(f"/api/stories/{sid}").json()["stories"][0]
+        assert c.get(f"/stories/{sid}").status_code == 200
+        with Store(writable_db) as store:
+            story = store.story(sid)
+            assert story is not None
+            store.save_stories([dataclasses.replace(story, independent_sources=99)])
+        after = c.get(f"/api/stories/{sid}").json()["stories"][0]
+        assert before["independent_sources"] != 99
+        assert after["independent_sources"] == 99
+        assert "99" in c.get(f"/stories/{sid}").text

@@ -39,6 +39,12 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _stamp() -> str:
+    # A story's version for readers' caches (the web application's): two saves of one story
+    # within a second must not share it.
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     """A connection with the pragmas every crosswire connection needs."""
     path = str(path)
@@ -233,7 +239,7 @@ class Store:
                     "INSERT OR REPLACE INTO stories(id, title, size, first_published,"
                     " last_published, data, updated_at) VALUES (?,?,?,?,?,?,?)",
                     (story.id, story.title, len(story.article_ids), None, None,
-                     json.dumps(to_dict(story)), _now()))
+                     json.dumps(to_dict(story)), _stamp()))
                 conn.executemany("INSERT OR REPLACE INTO story_articles(story_id, article_id)"
                                  " VALUES (?,?)", [(story.id, a) for a in story.article_ids])
             for d in derivations:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -19,7 +21,13 @@ from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from jinja2 import PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,6 +64,10 @@ Kind = Annotated[Literal["speakers", "all"], Query(description="speakers (people
 Files = Annotated[list[UploadFile], File(description="Articles: txt, html, json, jsonl, rss/atom, warc (.gz).")]
 TokenField = Annotated[str | None, Form(description="The write token, when not sent as a Bearer header.")]
 Auth = Annotated[str | None, Header(description="Bearer <token>")]
+
+
+# Story versions whose briefing document and view the web application keeps in memory.
+STORY_CACHE = 128
 
 
 def create_app(config: Config, store: Store | None = None) -> FastAPI:
@@ -109,24 +121,50 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
             entity_cache[state] = queries.entities(store)
         return entity_cache[state]
 
-    checked: set[tuple[str, str]] = set()
+    # Building a story's document and briefing view costs tens of milliseconds and an entity
+    # page needs one per story the entity is in: both are kept per version of the story
+    # (its updated_at), so a rebuilt story is never served stale. Callers treat them as
+    # read-only.
+    built: OrderedDict[tuple[str, str], tuple[dict[str, Any], brief.Briefing | None]] = OrderedDict()
+    built_lock = threading.Lock()
 
-    def load_story(story_id: str) -> dict[str, Any]:
+    def built_story(story_id: str) -> tuple[tuple[str, str], dict[str, Any]]:
+        stamp = store.query("SELECT updated_at FROM stories WHERE id=?", (story_id,))
+        version = (story_id, str(stamp[0]["updated_at"]) if stamp else "")
+        with built_lock:
+            if version in built:
+                built.move_to_end(version)
+                return version, built[version][0]
         try:
             document = brief.story_document(store, story_id, config.brief, check=False)
         except BriefError as exc:
             raise HTTPException(404, str(exc)) from exc
-        # Checking against the contract costs more than building the page: once per version
-        # of each story.
-        stamp = store.query("SELECT updated_at FROM stories WHERE id=?", (story_id,))
-        version = (story_id, stamp[0]["updated_at"] if stamp else "")
-        if version not in checked:
-            checked.add(version)
-            try:
-                report.validate(document)
-            except SchemaError as exc:  # an upstream stage's bug: show the story, say so
-                log.warning("story %s: %s", story_id, exc)
-        return document
+        try:
+            # Checking against the contract costs more than building the page: once per
+            # version of each story.
+            report.validate(document)
+        except SchemaError as exc:  # an upstream stage's bug: show the story, say so
+            log.warning("story %s: %s", story_id, exc)
+        with built_lock:
+            built[version] = (document, None)
+            while len(built) > STORY_CACHE:
+                built.popitem(last=False)
+        return version, document
+
+    def load_story(story_id: str) -> dict[str, Any]:
+        return built_story(story_id)[1]
+
+    def story_view(story_id: str) -> tuple[dict[str, Any], brief.Briefing]:
+        version, document = built_story(story_id)
+        with built_lock:
+            cached = built.get(version)
+        if cached is not None and cached[0] is document and cached[1] is not None:
+            return document, cached[1]
+        b = brief.view(document, config=config.brief)
+        with built_lock:
+            if (cached := built.get(version)) is not None and cached[0] is document:
+                built[version] = (document, b)
+        return document, b
 
     # ------------------------------------------------------------------ errors
     def wants_json(request: Request) -> bool:
@@ -193,10 +231,10 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     @app.get("/stories/{story_id}", include_in_schema=False)
     def story_page(request: Request, story_id: str, claim: str | None = None,
                    all_sources: bool = False) -> Response:
-        document = load_story(_checked_id(story_id, "s"))
+        story_id = _checked_id(story_id, "s")
         if request.query_params.get("format") == "json":
-            return JSONResponse(document)
-        b = brief.view(document, config=config.brief)
+            return JSONResponse(load_story(story_id))
+        document, b = story_view(story_id)
         ctx = render_html_module.context(b, web_links(b.story_id))
         selected = claim if claim and any(r.claim_id == claim for r in b.matrix) else None
         panels = queries.panels(document, b)
@@ -211,12 +249,11 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     @app.get("/stories/{story_id}/briefing.{fmt}", tags=["stories"],
              summary="Download a story's briefing as Markdown, self-contained HTML or JSON")
     def story_download(story_id: str, fmt: Literal["md", "html", "json"]) -> Response:
-        document = load_story(_checked_id(story_id, "s"))
+        document, b = story_view(_checked_id(story_id, "s"))
         name = f"crosswire-{story_id}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "json":
             return JSONResponse(document, headers=disposition)
-        b = brief.view(document, config=config.brief)
         if fmt == "md":
             return PlainTextResponse(render_markdown(b), media_type="text/markdown; charset=utf-8",
                                      headers=disposition)
@@ -245,7 +282,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         entity = next((e for e in all_entities() if e["key"] == key), None)
         if entity is None:
             raise HTTPException(404, f"no entity {key[:80]!r}")
-        return queries.entity_detail(store, entity, config.brief)
+        return queries.entity_detail(store, entity, story_view)
 
     @app.get("/api/entities/{key}", tags=["entities"],
              summary="What one person or organisation said or was credited with")
@@ -346,7 +383,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     def feed_url(url: str) -> str:
         url = url.strip()
-        if len(url) > 2000 or not re.match(r"^https?://[^\s/]+", url, re.I):
+        if len(url) > 2000 or not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
             raise HTTPException(422, "the feed address must be an http:// or https:// URL")
         return url
 

@@ -11,11 +11,11 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .. import brief
-from ..config import BriefConfig
 from ..store import Store
 
 PER_PAGE = 25
@@ -112,10 +112,11 @@ def matching(items: list[dict[str, Any]], q: str | None, kind: str = "speakers")
 
 
 def entity_detail(store: Store, entity: dict[str, Any],
-                  config: BriefConfig | None = None) -> dict[str, Any]:
+                  story_view: Callable[[str], tuple[dict[str, Any], brief.Briefing]]) -> dict[str, Any]:
     """Everything one person or organisation (an item of :func:`entities`) said or was
     credited with, story by story: quotes (with their wordings across outlets), figures they
-    gave, claims credited to them and dated events they took part in."""
+    gave, claims credited to them and dated events they took part in. ``story_view`` gives a
+    story's briefing document and view (the web application's cached ones)."""
     key, names = entity["key"], entity["names"]
     story_ids: list[str] = []
     for name in names:
@@ -123,8 +124,7 @@ def entity_detail(store: Store, entity: dict[str, Any],
     info: dict[str, Any] = {"key": key, "name": entity["name"], "type": None, "roles": [],
                             "aliases": [], "stories": []}
     for sid in story_ids:
-        document = brief.story_document(store, sid, config)
-        b = brief.view(document, config=config)
+        document, b = story_view(sid)
         story = document["stories"][0]
         for e in story["entities"]:
             if entity_key(e["name"]) == key:
