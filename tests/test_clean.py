@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.clean import Cleaner, classify_line, normalise_date, outlet_from_url
+from crosswire.clean import Cleaner, classify_line, normalise_date, normalise_time, outlet_from_url
 from crosswire.records import Article, RawDocument
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,6 +353,32 @@ def test_html_page_text_metadata_and_removed_lines():
 def test_html_metadata_date_wins():
     article = _page('<meta property="article:published_time" content="2024-06-03T18:00:00+02:00">')
     assert (article.published, article.published_basis) == ("2024-06-03", "metadata")
+    assert article.published_at == "2024-06-03T16:00:00Z"
+
+
+def test_a_date_read_off_the_page_has_no_time():
+    assert _page().published_at is None
+
+
+@pytest.mark.parametrize(("value", "stamp"), [
+    ("2025-05-16T06:12:00Z", "2025-05-16T06:12:00Z"),
+    ("Tue, 11 Mar 2025 15:55:00 +0100", "2025-03-11T14:55:00Z"),
+    ("2025-03-12 10:20", "2025-03-12T10:20:00Z"),  # no zone: taken as UTC
+    ("2025-03-12", None),  # a date alone orders nothing within the day
+    ("9 April 2025", None),
+    ("at 10:20 on no day at all", None),
+    (None, None),
+])
+def test_normalise_time(value, stamp):
+    assert normalise_time(value) == stamp
+
+
+def test_container_time_is_kept_beside_the_date():
+    article = Cleaner()(RawDocument(source="f.rss#2", format="feed", raw=f"<p>{BODY_1}</p>".encode(),
+                                    fields=(("title", "Ships queue"),
+                                            ("published", "2024-06-03T23:30:00-04:00"))))
+    # The date is the publisher's own (local); the time is UTC, for ordering.
+    assert (article.published, article.published_at) == ("2024-06-03", "2024-06-04T03:30:00Z")
 
 
 def test_feed_fragment_markup_hints():

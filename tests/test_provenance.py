@@ -207,6 +207,23 @@ def test_direction_from_publication_times(first, second, parent, basis):
     assert edge is not None and edge.parent == parent and edge.direction_basis == basis
 
 
+@pytest.mark.parametrize(("time_a", "time_b", "parent"), [
+    ("2025-06-02T07:30:00Z", "2025-06-02T09:00:00Z", "a"),
+    ("2025-06-02T09:00:00Z", "2025-06-02T07:30:00Z", "b"),
+])
+def test_direction_from_the_metadata_time_beside_the_date(time_a, time_b, parent):
+    # Cleaning keeps the contract's date in `published` and the publisher's time in
+    # `published_at`: two same-day copies are ordered by the time, whatever their ids.
+    import dataclasses
+
+    a = parsed("a", WIRE.split(" — ", 1)[1], "Outlet A", "2025-06-02")
+    b = parsed("b", WIRE.split(" — ", 1)[1], "Outlet B", "2025-06-02")
+    a = dataclasses.replace(a, article=dataclasses.replace(a.article, published_at=time_a))
+    b = dataclasses.replace(b, article=dataclasses.replace(b.article, published_at=time_b))
+    edge = pv.judge(doc(a), doc(b), HASHING, CONFIG)
+    assert edge is not None and edge.parent == parent and edge.direction_basis == "published"
+
+
 def test_agency_credit_outweighs_a_copy_dated_earlier():
     # A republisher's metadata says it was first (a time-zone slip); its dateline credits
     # the agency, which is the parent.

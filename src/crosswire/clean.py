@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from urllib.parse import urlsplit
 
 import htmldate
@@ -260,6 +261,24 @@ def normalise_date(value: str | None) -> str | None:
     return parsed.date().isoformat()
 
 
+def normalise_time(value: str | None) -> str | None:
+    """A UTC time of publication (YYYY-MM-DDTHH:MM:SSZ) from a date string that carries a
+    time of day, or None. A time without a zone is taken as UTC; a bare date gives None (a
+    date alone says nothing about which of two same-day articles came first)."""
+    if not value or not re.search(r"\d{1,2}:\d{2}", value):
+        return None
+    try:
+        parsed = date_parser.parse(value.strip(), fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed.tzinfo is not None:
+        try:
+            parsed = parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+    return parsed.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def outlet_from_url(url: str | None) -> str | None:
     """The site's host name, without "www." and similar prefixes."""
     if not url:
@@ -475,6 +494,11 @@ _MACHINE_DATES = ('//head | //script[@type="application/ld+json"] | //*[@datetim
                   '//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
 
 
+# The page's declared time of publication, when it gives one with a time of day.
+_MACHINE_TIME = ('//meta[@property="article:published_time" or @name="article:published_time" '
+                 'or @itemprop="datePublished"]/@content | //*[@itemprop="datePublished"]/@datetime')
+
+
 def _metadata_date(tree: lxml.html.HtmlElement) -> str | None:
     """The publication date the page declares for machines (meta tags, JSON-LD, datetime
     attributes), not one read from its URL or its visible text (basis "text" is for those)."""
@@ -505,6 +529,7 @@ class _Draft:
     author: str | None = None
     published: str | None = None
     published_basis: str | None = None
+    published_at: str | None = None  # the time of day too, when the publisher's metadata has it
     language: str | None = None
     removed: list[Removed] = field(default_factory=list)
     # Lines after a "Published in <paper>, <date>" line: the paper's other headlines.
@@ -555,6 +580,10 @@ def _page_draft(doc: RawDocument, markup: str, config: CleanConfig) -> _Draft:
         draft.set_outlet(next(iter(tree.xpath('//meta[@property="og:site_name"]/@content')), None),
                          "site-name")
         draft.set_published(_metadata_date(tree), "metadata")
+        if draft.published_basis == "metadata":
+            stamp = next(iter(tree.xpath(_MACHINE_TIME)), None)
+            if (at := normalise_time(stamp)) and at.startswith(draft.published):
+                draft.published_at = at
     if meta is not None:
         if meta.title:
             draft.title, draft.title_basis = norm_line(meta.title), "metadata"
@@ -647,6 +676,7 @@ def _draft(doc: RawDocument, config: CleanConfig) -> _Draft:
     published = normalise_date(fields.get("published"))
     if published:
         draft.published, draft.published_basis = published, "metadata"
+        draft.published_at = normalise_time(fields.get("published"))
     if fields.get("language"):
         draft.language = fields["language"].lower()[:2]
     return draft
@@ -905,5 +935,7 @@ class Cleaner:
             id=Article.make_id(text, doc.url, draft.title, draft.outlet), source=doc.source, raw_id=doc.id,
             text=text, title=draft.title, url=doc.url, outlet=draft.outlet,
             outlet_basis=draft.outlet_basis, author=draft.author, published=draft.published,
-            published_basis=draft.published_basis, language=language, language_score=score,  # type: ignore[arg-type]
+            published_basis=draft.published_basis,
+            published_at=draft.published_at if draft.published_basis == "metadata" else None,
+            language=language, language_score=score,  # type: ignore[arg-type]
             dateline=dateline, removed=tuple(draft.removed))

@@ -276,7 +276,8 @@ def direction(a: Doc, b: Doc, cov_a: float, cov_b: float) -> tuple[Doc, Doc, str
             y.parsed.article.outlet)
         if credited and credited == _outlet_key(x.parsed.article.outlet) and own != credited:
             return x, y, "credit"
-    (ta, time_a), (tb, time_b) = _when(pa.article.published), _when(pb.article.published)
+    (ta, time_a) = _when(pa.article.published_at or pa.article.published)
+    (tb, time_b) = _when(pb.article.published_at or pb.article.published)
     if ta and tb:
         if time_a and time_b and ta != tb:
             return (a, b, "published") if ta < tb else (b, a, "published")

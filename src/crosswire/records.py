@@ -79,6 +79,9 @@ class Article:
     author: str | None = None
     published: str | None = None
     published_basis: Literal["metadata", "text", "inferred"] | None = None
+    # Time of publication in UTC (YYYY-MM-DDTHH:MM:SSZ) when the publisher's metadata gives
+    # one: it orders two same-day versions of a story (which copy came first).
+    published_at: str | None = None
     language: str | None = None
     language_score: float | None = None
     dateline: str | None = None  # e.g. "VALMONT, Esteria (Meridian Press)"

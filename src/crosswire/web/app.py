@@ -70,8 +70,22 @@ Auth = Annotated[str | None, Header(description="Bearer <token>")]
 STORY_CACHE = 128
 
 
+def _import_anyio_now() -> None:
+    # anyio (under Starlette) imports its API on first use, parsing its own source with ast to
+    # do so; on CPython 3.11 two threads parsing at once can fail ("AST constructor recursion
+    # depth mismatch"), which is what a server's first concurrent requests did in CI. Resolving
+    # every name here, in one thread, leaves nothing to import later.
+    import anyio
+    import anyio.abc
+
+    for module in (anyio, anyio.abc):
+        for name in dir(module):
+            getattr(module, name, None)
+
+
 def create_app(config: Config, store: Store | None = None) -> FastAPI:
     """The application over ``config.db`` (or the given store, which the caller closes)."""
+    _import_anyio_now()
     own_store = store is None
     store = store or Store(config.db)
     jobs = JobRunner(config, store)
