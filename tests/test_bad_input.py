@@ -194,3 +194,25 @@ def test_private_address_refused_by_default(site, config):
     with Fetcher(config.fetch) as fetcher:
         skipped = _run([site.base + "/feed.rss"], config, fetcher)
     assert "private, loopback" in _reason(skipped, "/feed.rss")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udc00", "\\udfff\\ud800"])
+def test_json_lone_surrogate_escapes_are_replaced_not_fatal(tmp_path, config, escape):
+    # JSON may escape a lone surrogate, which is not text: the store and the parser cannot
+    # take it. The article is kept with U+FFFD in its place, and the batch goes on through
+    # the NLP stage too.
+    line = jsonl([json_article(title="Levee holds")])
+    words = PARAGRAPHS[0].split()[:3]
+    # The escape goes into the JSON text itself, inside the article's body.
+    line = line.replace(" ".join(words), " ".join(words[:2]) + f" {escape} " + words[2], 1)
+    assert escape in line
+    (tmp_path / "odd.jsonl").write_text(line)
+    skipped = _run([tmp_path / "odd.jsonl"], config)
+    assert not [s for s in skipped if "odd.jsonl" in s.source]
+    with Store(config.db) as store:
+        ids = store.article_ids_for_sources([f"{tmp_path / 'odd.jsonl'}#1"])
+        assert len(ids) == 1
+        (stored,) = store.articles(list(ids))
+        assert "\ufffd" in stored.text
+        parsed = local.parse(list(ids), config.replace("engine", workers=1), store)
+        assert set(parsed) == set(ids)

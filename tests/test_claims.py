@@ -41,9 +41,30 @@ def _claims(nlp: NlpPipeline, text: str):
     ("About 300 homes lost power.", "hedged"),
     ("The ferry lost power off Skelby on Tuesday.", "asserted"),
     ("The council said 300 homes lost power.", "asserted"),
+    ("The defendant pleaded not guilty to both charges.", "denied"),
+    ("The ministry has ruled out paying compensation.", "asserted"),
+    ("The ministry has not ruled out paying compensation.", "hedged"),
+    ("The ministry didn't rule out a second vote.", "hedged"),
+    ("What look like burn marks cover the hull.", "hedged"),
 ])
 def test_certainty_label(text: str, label: str) -> None:
     assert certainty(text)[0] == label
+
+
+@pytest.mark.parametrize("text, label", [
+    # The modal qualifies the claim: a hedge.
+    ("Families could return to their homes on Friday.", "hedged"),
+    ("The mayor said the bridge might reopen in June.", "hedged"),
+    # Negated ability is a past fact; a modal in a clause about a noun or another event is
+    # not the claim's doubt.
+    ("Nurses could not open patient files for six hours.", "asserted"),
+    ("Many families couldn't get appointments in March.", "asserted"),
+    ("Every boat that could dock in the harbour was held at the quay.", "asserted"),
+    ("No government that might ignore the ruling has been elected.", "asserted"),
+])
+def test_certainty_reads_the_modal_in_its_clause(nlp: NlpPipeline, text: str, label: str) -> None:
+    claims = _claims(nlp, text)
+    assert len(claims) == 1 and claims[0].certainty == label
 
 
 def test_certainty_cue_is_the_words() -> None:

@@ -205,15 +205,38 @@ def json_fields(obj: dict[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: object) -> object:
+    """The JSON value with every lone surrogate (JSON may escape one: "\\ud800") replaced by
+    U+FFFD: they are not text, and neither the store nor the parser can take them."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    return value
+
+
 def _json_item(obj: object, source: str) -> Item:
     if not isinstance(obj, dict):
         return _skip(source, f"JSON value is a {type(obj).__name__}, not an article object")
+    try:
+        try:
+            raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        except UnicodeEncodeError:
+            obj = _valid_unicode(obj)
+            raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    except RecursionError:
+        return _skip(source, "JSON object nested too deeply to read")
+    assert isinstance(obj, dict)
     fields = json_fields(obj)
     names = {k for k, _ in fields}
     if "text" not in names and "html" not in names:
         return _skip(source, "JSON object has no text field (expected one of: "
                              + ", ".join(JSON_FIELDS["text"]) + ")")
-    raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
     url = dict(fields).get("url")
     return RawDocument(source=source, format="json", raw=raw, url=url, fields=fields)
 

@@ -58,7 +58,8 @@ CERTAINTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"\bunconfirmed\b|\b(?:could|can)(?: not|not|n't) (?:yet )?(?:be )?(?:independently )?"
          r"(?:verified|confirmed)\b|\bnot (?:been |yet been )?(?:independently |officially )?"
          r"(?:verified|confirmed)\b|\bunverified\b"),
-        ("denied", r"\b(?:denied|denies|deny|denying|rejected (?:claims|reports|allegations|"
+        ("denied", r"\b(?:denied|denies|deny|denying|plead(?:ed|s)? not guilty|pled not guilty|"
+                   r"rejected (?:claims|reports|allegations|"
                    r"suggestions)|dismissed (?:claims|reports|allegations|suggestions))\b"),
         ("confirmed", r"\b(?:confirmed|confirms|confirming|acknowledged|acknowledges|admitted|"
                       r"admits|conceded|concedes|verified)\b"),
@@ -68,7 +69,8 @@ CERTAINTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"(?:is|are|was|were) reported to|unnamed sources?)\b"),
         ("hedged", r"\b(?:may|might|could|possibly|perhaps|probably|likely|unlikely|apparently|"
                    r"appears? to|appeared to|seems? to|seemed to|suspected|believed to|"
-                   r"thought to|expected to|not ruled? out|ruled? out|preliminary)\b"),
+                   r"thought to|expected to|(?:not|never|\w+n't) rul(?:e|ed|ing) out|"
+                   r"looks? like|looked like|preliminary)\b"),
         # A rounded or approximate figure is a hedge too, but a weaker kind: alignment keeps
         # it apart (see NUMERIC_HEDGES) so "about 4,000" and "thousands" are not a dispute.
         ("hedged", r"\b(?:about|around|roughly|approximately|some|nearly|almost|an estimated|"
@@ -97,7 +99,7 @@ def extract(ctx: ArticleContext) -> tuple[Claim, ...]:
         speaker_id, speaker = _speaker(ctx, tokens, quotes, start, end)
         if speaker is None and (reported or _continues_speaker(tokens)):
             speaker_id, speaker = previous_speaker
-        label, cue = certainty(ctx.text[start:end])
+        label, cue = certainty(ctx.text[start:end], tokens)
         claims.append(Claim(
             id=content_id("c", article_id, str((start, end))), article_id=article_id,
             span=(start, end), text=ctx.text[start:end], speaker_id=speaker_id, speaker=speaker,
@@ -107,14 +109,43 @@ def extract(ctx: ArticleContext) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def certainty(text: str) -> tuple[str, str | None]:
-    """The certainty label of a unit's wording and the cue words that set it."""
+def certainty(text: str, tokens: SpacySpan | None = None) -> tuple[str, str | None]:
+    """The certainty label of a unit's wording and the cue words that set it. With the unit's
+    parse (``tokens``, covering ``text`` from its first character), a modal that does not
+    qualify the claim itself is passed over (see :func:`_firm_modal`)."""
     lowered = text.lower()
     for label, pattern in CERTAINTY_CUES:
-        match = pattern.search(lowered)
-        if match:
+        for match in pattern.finditer(lowered):
+            if tokens is not None and match.group(0) in _MODALS and _firm_modal(
+                    tokens, tokens.start_char + match.start()):
+                continue
             return label, text[match.start():match.end()]
     return "asserted", None
+
+
+_MODALS = frozenset({"may", "might", "could"})
+# Clauses that qualify a noun or another event rather than state the claim: "every boat that
+# could dock", "no plan that might work", "before families could return".
+_SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp", "csubj"})
+
+
+def _firm_modal(tokens: SpacySpan, at: int) -> bool:
+    """Whether the modal at character ``at`` leaves the claim firm: negated ability ("nurses
+    could not open patient files" is a fact about the past) or a modal inside a subordinate
+    clause, whose doubt is not the claim's."""
+    modal = next((t for t in tokens if t.idx == at), None)
+    if modal is None:
+        return False
+    verb = modal.head if modal.dep_ in ("aux", "auxpass") else modal
+    if any(c.dep_ == "neg" for c in verb.children) or \
+            (modal.i + 1 < len(modal.doc) and modal.doc[modal.i + 1].lower_ in ("not", "n't", "never")):
+        return True
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ in _SUBORDINATE:
+            return True
+        node = node.head
+    return False
 
 
 # --------------------------------------------------------------------------- units

@@ -7,6 +7,7 @@ English articles are not parsed: they pass through with a warning saying why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -39,7 +40,17 @@ EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
 
 # Bump when an extractor's output changes, so stored parses are recomputed. The version also
 # names the extractors that ran, so a parse made with a reduced list is never reused.
-EXTRACTION_VERSION = "2"
+EXTRACTION_VERSION = "3"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parseable(text: str) -> str:
+    """The text with each lone surrogate as U+FFFD (same length, so offsets hold): spaCy
+    cannot encode them. Ingest already replaces them in JSON input; this guards articles
+    made by library callers."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 class NlpPipeline:
@@ -56,6 +67,7 @@ class NlpPipeline:
         """Docs for texts; a text over ``max_chunk_chars`` is parsed in paragraph chunks
         and rejoined, so every offset still indexes the original text."""
         limit = self.config.max_chunk_chars
+        texts = [parseable(t) for t in texts]
         small = [t for t in texts if len(t) <= limit]
         parsed = iter(self.nlp.pipe(small, batch_size=self.config.batch_size))
         for text in texts:
