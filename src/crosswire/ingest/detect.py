@@ -121,3 +121,12 @@ def decode(data: bytes, declared: str | None = None, source: str = "input") -> s
 def _rare_letters(text: str) -> int:
     """Letters outside ASCII and Latin-1: few in Western text decoded right."""
     return sum(1 for ch in text if ord(ch) > 0xFF and ch.isalpha())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """The text with each lone surrogate as U+FFFD, same length (offsets hold). JSON can
+    escape one ("\\ud800"); it is not text, and neither SQLite nor spaCy can encode it."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text

@@ -23,7 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from ..config import Config
 from ..errors import CrosswireError, IngestError
 from ..records import RawDocument, Skipped
-from .detect import decode, detect_format, sniff
+from .detect import decode, detect_format, sniff, without_surrogates
 from .fetch import Fetcher
 
 Item = RawDocument | Skipped
@@ -205,14 +205,10 @@ def json_fields(obj: dict[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _valid_unicode(value: object) -> object:
-    """The JSON value with every lone surrogate (JSON may escape one: "\\ud800") replaced by
-    U+FFFD: they are not text, and neither the store nor the parser can take them."""
+    """The JSON value with every lone surrogate replaced (see :func:`without_surrogates`)."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return without_surrogates(value)
     if isinstance(value, list):
         return [_valid_unicode(v) for v in value]
     if isinstance(value, dict):

@@ -7,13 +7,13 @@ English articles are not parsed: they pass through with a warning saying why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc
 
 from ..config import NlpConfig
 from ..errors import CrosswireError
+from ..ingest.detect import without_surrogates
 from ..records import Article, ParsedArticle, Skipped
 from . import claims, events, numbers
 from . import entities, quotes
@@ -43,14 +43,10 @@ EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
 EXTRACTION_VERSION = "3"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def parseable(text: str) -> str:
-    """The text with each lone surrogate as U+FFFD (same length, so offsets hold): spaCy
-    cannot encode them. Ingest already replaces them in JSON input; this guards articles
-    made by library callers."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    """The text spaCy can take: lone surrogates replaced, offsets unchanged. Ingest already
+    replaces them in JSON input; this guards articles made by library callers."""
+    return without_surrogates(text)
 
 
 class NlpPipeline:
