@@ -16,7 +16,7 @@ average before and after, and the errors: any status other than 200, any transpo
 any body saying "database is locked". Exits 1 when there was an error.
 
 The test suite reuses :func:`run` to hammer a server while an ingest writes
-(tests/test_web_reliability.py).
+(tests/web/test_reliability.py).
 """
 
 from __future__ import annotations

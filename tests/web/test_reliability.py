@@ -27,7 +27,6 @@ import io
 import json
 import logging
 import re
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -48,8 +47,7 @@ from crosswire.web.queries import entity_key
 from crosswire.web.security import BRIEFING_CSP, CSP
 from samples import html_page, json_article, jsonl, rss_feed
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "web"))  # the web tests' helpers
+ROOT = Path(__file__).resolve().parents[2]
 from fictional import build_store
 from htmlcheck import unsafe
 from webtools import TOKEN, serve, web_config
@@ -327,20 +325,6 @@ def test_javascript_urls_from_ingested_articles_are_never_links(busy: Busy) -> N
 
 # --------------------------------------------------------------------------- headers
 
-@pytest.fixture(scope="module")
-def fictional_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    path = tmp_path_factory.mktemp("fictional") / "store.db"
-    return path, build_store(path)
-
-
-@pytest.fixture
-def writable(fictional_db: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
-    target = tmp_path / "copy.db"
-    with sqlite3.connect(fictional_db[0]) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
-
-
 def boom() -> None:
     raise RuntimeError("a bug in a route")
 
@@ -370,8 +354,8 @@ HEADER_CASES = [
 @pytest.mark.parametrize("method, path, kwargs, status", HEADER_CASES,
                          ids=[f"{c[3]}-{c[1]}" for c in HEADER_CASES])
 def test_security_headers_on_every_response_including_errors(
-        writable: Path, method: str, path: str, kwargs: dict[str, Any], status: int) -> None:
-    app = create_app(web_config(writable, max_upload_bytes=4000))
+        writable_db: Path, method: str, path: str, kwargs: dict[str, Any], status: int) -> None:
+    app = create_app(web_config(writable_db, max_upload_bytes=4000))
     app.add_api_route("/boom", boom)  # an unhandled exception: the 500 must carry them too
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.request(method, path, follow_redirects=False, **kwargs)
@@ -384,12 +368,12 @@ def test_security_headers_on_every_response_including_errors(
 
 
 def test_static_revalidation_and_briefing_download_keep_their_headers(
-        writable: Path, fictional_db: tuple[Path, dict[str, str]]) -> None:
-    with TestClient(create_app(web_config(writable))) as client:
+        writable_db: Path, web_store: tuple[Path, dict[str, str]]) -> None:
+    with TestClient(create_app(web_config(writable_db))) as client:
         first = client.get("/static/site.css")
         again = client.get("/static/site.css", headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.headers["content-security-policy"] == CSP
-        download = client.get(f"/stories/{fictional_db[1]['hostile']}/briefing.html")
+        download = client.get(f"/stories/{web_store[1]['hostile']}/briefing.html")
         assert download.headers["content-security-policy"] == BRIEFING_CSP  # no script at all
         assert download.headers["x-content-type-options"] == "nosniff"
         assert download.headers["content-disposition"].startswith("attachment")
@@ -402,9 +386,9 @@ ARTICLE = "\n\n".join(FOLLOW_UP.split("\n\n")[:3]) + "\n"
 
 @pytest.mark.parametrize("path", ["/api/ingest/upload", "/ingest/upload"])
 @pytest.mark.parametrize("how", ["query", "basic", "cookie"])
-def test_token_only_from_the_header_or_the_form(writable: Path, path: str, how: str) -> None:
+def test_token_only_from_the_header_or_the_form(writable_db: Path, path: str, how: str) -> None:
     """Never from the URL (access logs keep URLs), nor another auth scheme, nor a cookie."""
-    with TestClient(create_app(web_config(writable))) as client:
+    with TestClient(create_app(web_config(writable_db))) as client:
         kwargs: dict[str, Any] = {"files": {"files": ("a.txt", ARTICLE.encode(), "text/plain")}}
         if how == "query":
             path += f"?token={TOKEN}"
@@ -421,8 +405,8 @@ def test_token_only_from_the_header_or_the_form(writable: Path, path: str, how: 
         assert client.get("/api/jobs").json()["jobs"] == []
 
 
-def test_token_never_appears_in_logs(writable: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    app = create_app(web_config(writable))
+def test_token_never_appears_in_logs(writable_db: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    app = create_app(web_config(writable_db))
     records = io.StringIO()
     handler = logging.StreamHandler(records)
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
@@ -473,7 +457,7 @@ def raw_status(port: int, target: str) -> tuple[int, bytes]:
 
 
 def test_no_traversal_through_symlinks_absolute_paths_or_ids(
-        tmp_path: Path, writable: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, writable_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A static folder holding symlinks that point out of it (a file and a folder).
     secret_dir = tmp_path / "outside"
     secret_dir.mkdir()
@@ -492,7 +476,7 @@ def test_no_traversal_through_symlinks_absolute_paths_or_ids(
                "/static/%2e%2e%5c%2e%2e%5csecurity.py", "/entities/..%2F..%2Fetc%2Fpasswd",
                "/entities/%2Fetc%2Fpasswd", "/api/articles/%2Fetc%2Fpasswd",
                f"/articles/a_0?span=0-1&path={secret_dir}/secret.txt", "/assets/briefing.css/..%2F..%2Fapp.py"]
-    with serve(create_app(web_config(writable))) as (_, port):
+    with serve(create_app(web_config(writable_db))) as (_, port):
         assert raw_status(port, "/static/site.css")[0] == 200
         for target in targets:
             status, body = raw_status(port, target)
@@ -504,18 +488,18 @@ def test_no_traversal_through_symlinks_absolute_paths_or_ids(
 @pytest.mark.parametrize("name", ["../../escape.txt", "/etc/cw-passwd.txt", "..\\..\\win.txt",
                                   "C:\\Windows\\System32\\drivers.txt", "%2e%2e%2fenc.txt",
                                   "....//....//dots.txt", ".hidden.txt", "sub/../../up.txt"])
-def test_upload_names_stay_inside_the_upload_folder(writable: Path, name: str) -> None:
-    with TestClient(create_app(web_config(writable))) as client:
+def test_upload_names_stay_inside_the_upload_folder(writable_db: Path, name: str) -> None:
+    with TestClient(create_app(web_config(writable_db))) as client:
         response = client.post("/api/ingest/upload", headers={"Authorization": f"Bearer {TOKEN}"},
                                files={"files": (name, ARTICLE.encode(), "text/plain")})
         assert response.status_code == 202, response.text
         assert client.app.state.jobs.wait(120)  # type: ignore[attr-defined]
-    uploads = writable.parent / f"{writable.name}.uploads"
-    files = [p for p in writable.parent.rglob("*") if p.is_file()]
+    uploads = writable_db.parent / f"{writable_db.name}.uploads"
+    files = [p for p in writable_db.parent.rglob("*") if p.is_file()]
     stored = [p for p in files if uploads in p.parents]
     assert len(stored) == 1 and stored[0].parent.parent == uploads
     assert not stored[0].name.startswith(".") and re.fullmatch(r"[A-Za-z0-9._-]+", stored[0].name)
-    assert all(p == stored[0] or p.name.startswith(writable.name) for p in files)
+    assert all(p == stored[0] or p.name.startswith(writable_db.name) for p in files)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -529,8 +513,8 @@ def stored_files(db: Path) -> list[Path]:
     [("big.txt", b"word " * 1000)],  # over the cap alone
     [("one.txt", b"first words " * 300), ("two.txt", b"second words " * 300)],  # together
 ], ids=["one file", "two files together"])
-def test_oversized_upload_is_refused_and_nothing_stored(writable: Path, files: list[tuple[str, bytes]]) -> None:
-    with TestClient(create_app(web_config(writable, max_upload_bytes=4000))) as client:
+def test_oversized_upload_is_refused_and_nothing_stored(writable_db: Path, files: list[tuple[str, bytes]]) -> None:
+    with TestClient(create_app(web_config(writable_db, max_upload_bytes=4000))) as client:
         before = client.get("/api/stories").json()["total"]
         for path in ("/api/ingest/upload", "/ingest/upload"):
             response = client.post(path, headers={"Authorization": f"Bearer {TOKEN}"},
@@ -539,24 +523,24 @@ def test_oversized_upload_is_refused_and_nothing_stored(writable: Path, files: l
             assert "size limit" in response.text and "4000" in response.text
         assert client.get("/api/jobs").json()["jobs"] == []
         assert client.get("/api/stories").json()["total"] == before
-    assert stored_files(writable) == []
+    assert stored_files(writable_db) == []
 
 
-def test_a_refused_file_refuses_the_whole_upload(writable: Path) -> None:
-    with TestClient(create_app(web_config(writable))) as client:
+def test_a_refused_file_refuses_the_whole_upload(writable_db: Path) -> None:
+    with TestClient(create_app(web_config(writable_db))) as client:
         response = client.post("/api/ingest/upload", headers={"Authorization": f"Bearer {TOKEN}"},
                                files=[("files", ("good.txt", ARTICLE.encode(), "text/plain")),
                                       ("files", ("tool.txt", b"\x7fELF\x02\x01" + bytes(300), "text/plain"))])
         assert response.status_code == 415 and "tool.txt" in response.json()["detail"]
         assert client.get("/api/jobs").json()["jobs"] == []
-    assert stored_files(writable) == []
+    assert stored_files(writable_db) == []
 
 
-def test_binary_disguised_as_text_becomes_a_skipped_record(writable: Path) -> None:
+def test_binary_disguised_as_text_becomes_a_skipped_record(writable_db: Path) -> None:
     # Text for the first 4 kB (what the upload check reads), then binary: the reader, which
     # looks further, refuses it; the batch goes on.
     disguised = (b"Harbour notes, nothing to see.\n" * 140)[:4096] + bytes(range(256)) * 8
-    with TestClient(create_app(web_config(writable))) as client:
+    with TestClient(create_app(web_config(writable_db))) as client:
         response = client.post("/api/ingest/upload", headers={"Authorization": f"Bearer {TOKEN}"},
                                files=[("files", ("notes.txt", disguised, "text/plain")),
                                       ("files", ("pilots.txt", ARTICLE.encode(), "text/plain"))])
@@ -567,4 +551,4 @@ def test_binary_disguised_as_text_becomes_a_skipped_record(writable: Path) -> No
     assert job["articles"] == 1 and job["new_articles"] == 1
     assert [(s["source"].rsplit("/", 1)[-1], s["stage"]) for s in job["skipped"]] == [("notes.txt", "ingest")]
     assert "binary" in job["skipped"][0]["reason"]
-    assert str(writable.parent) not in json.dumps(job)  # server paths stay hidden
+    assert str(writable_db.parent) not in json.dumps(job)  # server paths stay hidden
