@@ -935,7 +935,6 @@ class Cleaner:
             id=Article.make_id(text, doc.url, draft.title, draft.outlet), source=doc.source, raw_id=doc.id,
             text=text, title=draft.title, url=doc.url, outlet=draft.outlet,
             outlet_basis=draft.outlet_basis, author=draft.author, published=draft.published,
-            published_basis=draft.published_basis,
-            published_at=draft.published_at if draft.published_basis == "metadata" else None,
+            published_basis=draft.published_basis, published_at=draft.published_at,
             language=language, language_score=score,  # type: ignore[arg-type]
             dateline=dateline, removed=tuple(draft.removed))

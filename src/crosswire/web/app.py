@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -68,6 +69,15 @@ Auth = Annotated[str | None, Header(description="Bearer <token>")]
 
 # Story versions whose briefing document and view the web application keeps in memory.
 STORY_CACHE = 128
+
+
+@dataclass(slots=True)
+class _Built:
+    """One version of a story as the pages need it: its briefing document, and the reader's
+    view of it once a page has asked for one."""
+
+    document: dict[str, Any]
+    view: brief.Briefing | None = None
 
 
 def _import_anyio_now() -> None:
@@ -139,16 +149,16 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     # page needs one per story the entity is in: both are kept per version of the story
     # (its updated_at), so a rebuilt story is never served stale. Callers treat them as
     # read-only.
-    built: OrderedDict[tuple[str, str], tuple[dict[str, Any], brief.Briefing | None]] = OrderedDict()
+    built: OrderedDict[tuple[str, str], _Built] = OrderedDict()
     built_lock = threading.Lock()
 
-    def built_story(story_id: str) -> tuple[tuple[str, str], dict[str, Any]]:
+    def built_story(story_id: str) -> _Built:
         stamp = store.query("SELECT updated_at FROM stories WHERE id=?", (story_id,))
         version = (story_id, str(stamp[0]["updated_at"]) if stamp else "")
         with built_lock:
             if version in built:
                 built.move_to_end(version)
-                return version, built[version][0]
+                return built[version]
         try:
             document = brief.story_document(store, story_id, config.brief, check=False)
         except BriefError as exc:
@@ -159,26 +169,21 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
             report.validate(document)
         except SchemaError as exc:  # an upstream stage's bug: show the story, say so
             log.warning("story %s: %s", story_id, exc)
+        entry = _Built(document)
         with built_lock:
-            built[version] = (document, None)
+            built[version] = entry
             while len(built) > STORY_CACHE:
                 built.popitem(last=False)
-        return version, document
+        return entry
 
     def load_story(story_id: str) -> dict[str, Any]:
-        return built_story(story_id)[1]
+        return built_story(story_id).document
 
     def story_view(story_id: str) -> tuple[dict[str, Any], brief.Briefing]:
-        version, document = built_story(story_id)
-        with built_lock:
-            cached = built.get(version)
-        if cached is not None and cached[0] is document and cached[1] is not None:
-            return document, cached[1]
-        b = brief.view(document, config=config.brief)
-        with built_lock:
-            if (cached := built.get(version)) is not None and cached[0] is document:
-                built[version] = (document, b)
-        return document, b
+        entry = built_story(story_id)
+        if entry.view is None:  # two threads may both build it: the same view, no harm
+            entry.view = brief.view(entry.document, config=config.brief)
+        return entry.document, entry.view
 
     # ------------------------------------------------------------------ errors
     def wants_json(request: Request) -> bool:
