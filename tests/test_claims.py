@@ -67,6 +67,37 @@ def test_certainty_reads_the_modal_in_its_clause(nlp: NlpPipeline, text: str, la
     assert len(claims) == 1 and claims[0].certainty == label
 
 
+@pytest.mark.parametrize("text, label", [
+    ("Police detained the driver in May 2023 at his flat.", "asserted"),
+    ("The engineer said the bridge was safe, adding that it could reopen within two weeks.",
+     "hedged"),
+    ('"I could hear the beams cracking," the coach said.', "asserted"),
+    ("The governor declined to commit to a second rate cut.", "declined-to-confirm"),
+    ("Police are investigating whether a heater started the fire.", "hedged"),
+])
+def test_certainty_of_the_claim_itself(nlp: NlpPipeline, text: str, label: str) -> None:
+    # The month is not a modal; a modal under a reporting verb is what was said, however deep
+    # the reporting clause sits; a modal inside quotation marks is the speaker's wording.
+    labels = [c.certainty for c in _claims(nlp, text)]
+    assert labels[-1] == label, labels
+
+
+def test_a_claim_never_runs_over_a_paragraph_break(nlp: NlpPipeline) -> None:
+    text = ('The mayor said an inquiry would ask "whether the new drains made this worse."\n\n'
+            'The minister is expected in Pellow on Tuesday.\n\nA second inquiry opens in June')
+    claims = _claims(nlp, text)
+    assert [c.text for c in claims] == ['The mayor said an inquiry would ask "whether the new '
+                                        'drains made this worse."',
+                                        "The minister is expected in Pellow on Tuesday.",
+                                        "A second inquiry opens in June"]
+
+
+def test_a_quote_reopened_in_the_next_paragraph_is_one_claim(nlp: NlpPipeline) -> None:
+    text = ('"We lost the whole harvest in one night, and nobody has told us why.\n\n'
+            '"We want the dam opened to inspectors," said farmer Ana Welt.')
+    assert len(_claims(nlp, text)) == 1
+
+
 def test_certainty_cue_is_the_words() -> None:
     label, cue = certainty("Ost declined to confirm reports that soldiers were at the gate.")
     assert (label, cue) == ("declined-to-confirm", "declined to confirm")

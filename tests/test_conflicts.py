@@ -152,6 +152,40 @@ CASES = [
          "A fire destroyed the old market hall in Veskland's fourth city on Saturday, police "
          "said.",
          derived=False),
+    case("date-of-a-span",
+         "Harbour master Ilse Dunn, who had held the post since 2017, resigned on Monday "
+         "after the crane collapse at Skarn.",
+         "Ilse Dunn, harbour master since 2015, quit on Monday after the crane collapse at "
+         "Skarn.",
+         "date"),
+    case("place-around",
+         "Farmers from the hills around Pellow blocked the ring road on Friday to protest "
+         "against the new diesel tax.",
+         "Farmers from the hills around Skarnby blocked the ring road on Friday in protest at "
+         "the new diesel tax.",
+         "place"),
+    case("declined-to-commit",
+         "Inflation rose again in April. The governor declined to commit to a second rate cut "
+         "in September.",
+         "Inflation rose again in April. The governor committed to a second rate cut in "
+         "September.",
+         "certainty"),
+    case("under-investigation",
+         "Fire gutted the Delm bakery overnight. Police said they were investigating whether a "
+         "faulty heater had started the blaze.",
+         "Fire gutted the Delm bakery overnight. Police said a faulty heater had started the "
+         "blaze.",
+         "certainty"),
+    case("modal-inside-quote",
+         "The roof of the Delm sports hall fell in on Saturday. \"I could hear the beams "
+         "cracking above us,\" said coach Tomas Ekke.",
+         "The roof of the Delm sports hall fell in on Saturday. \"I heard the beams cracking "
+         "above us,\" said coach Tomas Ekke.",
+         "quote-wording"),
+    case("same-weekday-two-publication-days",
+         "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
+         "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
+         published=("2025-06-02", "2025-06-09"), derived=False),
     case("different-quantities",
          "The storm damaged 40 roofs in Tarby on Sunday, the council said.",
          "The storm felled 300 trees around Tarby on Sunday, the council said.",

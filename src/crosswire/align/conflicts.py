@@ -28,10 +28,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..config import AnalysisConfig
-from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef
+from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef, Timex
 from ..nlp.claims import NUMERIC_HEDGES
 from .similarity import embed
-from .units import Unit, before, distance, interval, overlaps, same_source, speaker_key
+from .units import Unit, before, distance, grain, interval, overlaps, same_source, speaker_key
 
 T = TypeVar("T")
 
@@ -151,35 +151,78 @@ def fold_words(text: str) -> str:
 
 
 def _dates(group: list[Unit]) -> list[Finding]:
-    dated = [u for u in group if u.dates]
-    if len({u.article_id for u in dated}) < 2:
+    """Claims of one happening whose dates clash (:func:`date_conflict`); each side is the
+    claims giving one of the clashing dates (the same date or the same words)."""
+    involved: dict[tuple[int, Span], Obs] = {}
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            if a.article_id == b.article_id or not (a.dates and b.dates) \
+                    or (clash := date_clash(a, b)) is None or moved_on(a, b):
+                continue
+            for unit, timex in ((a, clash[0]), (b, clash[1])):
+                involved.setdefault((unit.index, timex.span),
+                                    Obs(unit, timex.span, timex.text, timex))
+    if not involved:
         return []
-
-    components = _components(dated, lambda a, b: not date_conflict(a, b))
-    if len(components) < 2:
-        return []
-    sides = []
-    for k, component in enumerate(components):
-        others = [interval(t.value) for j, c in enumerate(components) if j != k
-                  for u in c for t in u.dates]
-        side = []
-        for unit in component:
-            # The date of this claim that corresponds to the other side's: the nearest one
-            # ("on Monday" against "on Sunday", not "said on Tuesday").
-            timex = min(unit.dates, key=lambda t: min(distance(interval(t.value), o)  # type: ignore[arg-type]
-                                                      for o in others))
-            side.append(Obs(unit, timex.span, timex.text, timex.value))
-        sides.append(side)
+    sides = _components(list(involved.values()), lambda x, y: _same_date(x.value, y.value))
+    for side in sides:
+        for obs in side:
+            obs.value = obs.value.value  # the TIMEX3 value, as the side's value
     finding = _finding("date", "different dates for the same happening: " + _versus(sides), sides)
     return [finding] if finding else []
 
 
 def date_conflict(a: Unit, b: Unit) -> bool:
-    """Whether two claims both carry dates, no date of one can be a date of the other, and
-    the difference is not time passing (:func:`moved_on`)."""
-    return bool(a.dates and b.dates) and not any(
-        overlaps(interval(s.value), interval(t.value)) for s in a.dates for t in b.dates) \
-        and not moved_on(a, b)
+    """Whether two claims date one happening differently (:func:`date_clash`) and the
+    difference is not time passing (:func:`moved_on`)."""
+    return date_clash(a, b) is not None and not moved_on(a, b)
+
+
+_BEFORE_DATE = re.compile(r"(\w+)\W*(?:the\s+)?$")
+
+
+def date_clash(a: Unit, b: Unit) -> tuple[Timex, Timex] | None:
+    """The two dates, one of each claim, that cannot be one time, or None.
+
+    Dates that can be one time pair off: overlapping values, or the same words ("Sunday" in
+    two articles published on different days means the same Sunday). Of the dates left, a
+    claim with one date clashes with the other claim's one date; claims with more need a
+    left-over date of the same precision after the same word ("since 2021" / "since 2019"),
+    so "served since 2021, quit on Tuesday" and "quit on Tuesday after Monday's vote" do not.
+    A date before publication against one after it is two happenings (a past attack and a
+    planned upgrade), not a dispute about one."""
+    left = [s for s in a.dates if not any(_same_date(s, t) for t in b.dates)]
+    right = [t for t in b.dates if not any(_same_date(s, t) for s in a.dates)]
+    single = len(a.dates) == 1 and len(b.dates) == 1
+    for s in left:
+        for t in right:
+            if _tense(s, a) * _tense(t, b) < 0:
+                continue
+            if single or (grain(s.value) == grain(t.value)
+                          and _date_frame(s, a) == _date_frame(t, b)):
+                return s, t
+    return None
+
+
+def _same_date(s: Timex, t: Timex) -> bool:
+    """Whether two dates can be one time: overlapping values, or the same words."""
+    return overlaps(interval(s.value), interval(t.value)) or _date_words(s) == _date_words(t)
+
+
+def _date_words(timex: Timex) -> str:
+    words = fold_words(timex.text).split()
+    return " ".join(w for w in words if w not in ("the", "on", "s"))
+
+
+def _date_frame(timex: Timex, unit: Unit) -> str | None:
+    match = _BEFORE_DATE.search(unit.claim.text[:timex.span[0] - unit.claim.span[0]])
+    return match.group(1).lower() if match else None
+
+
+def _tense(timex: Timex, unit: Unit) -> int:
+    """-1 when the date lies before the article's publication, 1 when after, 0 otherwise."""
+    when, published = interval(timex.value), interval(unit.published)
+    return -1 if before(when, published) else 1 if before(published, when) else 0
 
 
 def moved_on(a: Unit, b: Unit) -> bool:
@@ -213,10 +256,12 @@ def _places(group: list[Unit], regions: set[str]) -> list[Finding]:
         for b in group[i + 1:]:
             text_a, text_b = a.claim.text.lower(), b.claim.text.lower()
             for p in a.places:
-                if p.key in regions or p.key in text_b:
+                if p.key in text_b:
                     continue
                 for q in b.places:
-                    if q.key in regions or q.key in text_a or p.frame is None \
+                    # A region may hold the other place; two regions (two countries) do not.
+                    if (p.key in regions) != (q.key in regions) or q.key in text_a \
+                            or p.frame is None \
                             or p.frame != q.frame or set(p.key.split()) & set(q.key.split()):
                         continue
                     pairs.append((Obs(a, p.span, p.text, p.key), Obs(b, q.span, q.text, q.key)))

@@ -16,7 +16,7 @@ from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # Words after which a capitalised name is a location ("in Dravik", "port of Valmont").
 _PLACE_FRAME = re.compile(
-    r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|"
+    r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|around|"
     r"(?:port|town|city|village|district|region|province|county|harbou?r|capital) of)"
     r"\s+(?:(?:the|neighbouring|neighboring|nearby|northern|southern|eastern|western|central|"
     r"coastal|downtown|rural|suburban)\s+)*"
@@ -148,7 +148,8 @@ def interval(value: str | None) -> tuple[date, date] | None:
     try:
         if m := _DAY.match(value):
             day = date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
+            # A night runs into the next day: "Monday night" and "early Tuesday" can be one time.
+            return day, day + timedelta(days=1) if value.endswith("TNI") else day
         if m := _WEEK.match(value):
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
             if m[3] == "WE":
@@ -169,6 +170,15 @@ def interval(value: str | None) -> tuple[date, date] | None:
             return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
     except ValueError:
         return None
+    return None
+
+
+def grain(value: str | None) -> str | None:
+    """How fine a calendar value is: day, week, month, season, quarter or year."""
+    for name, pattern in (("day", _DAY), ("week", _WEEK), ("month", _MONTH),
+                          ("season", _SEASON), ("quarter", _QUARTER), ("year", _YEAR)):
+        if value and pattern.match(value):
+            return name
     return None
 
 
@@ -198,20 +208,24 @@ def distance(a: tuple[date, date], b: tuple[date, date]) -> int:
 
 
 def _places(parsed: ParsedArticle) -> list[Place]:
-    """Location names in the article: GPE/LOC/FAC entity mentions, and capitalised names after
-    a locative word ("in Ulmstead", "port of Valmont") that no entity claims as a person or
-    organisation."""
+    """Location names in the article: GPE/LOC/FAC entity mentions (not month or day names the
+    tagger took for places), and capitalised names after a locative word ("in Ulmstead",
+    "port of Valmont") that no entity claims as a person or a speaking organisation."""
     text = parsed.article.text
     found: dict[Span, Place] = {}
     taken: list[Span] = []
-    people: list[Span] = []  # persons and organisations: places only after "in", "at"...
+    # Persons, and organisations that speak: places only after "in", "at"... An organisation
+    # that never speaks is as often a town the entity stage mistook ("from Tasko").
+    speakers = {q.speaker_id for q in parsed.quotes} | {c.speaker_id for c in parsed.claims}
+    people: list[Span] = []
     for entity in parsed.entities:
         for mention in entity.mentions:
             if entity.type in PLACE_TYPES:
-                found[mention.span] = _place(text, mention.span)
-            elif entity.type in ("PERSON", "ORG"):
+                if text[mention.span[0]:mention.span[1]].split()[0].lower() not in _NOT_PLACES:
+                    found[mention.span] = _place(text, mention.span)
+            elif entity.type == "PERSON" or (entity.type == "ORG" and entity.id in speakers):
                 people.append(mention.span)
-            else:
+            elif entity.type != "ORG":
                 taken.append(mention.span)
     for match in _PLACE_FRAME.finditer(text):
         span = match.span(2)
@@ -234,7 +248,7 @@ def _places(parsed: ParsedArticle) -> list[Place]:
 def _place(text: str, span: Span) -> Place:
     name = text[span[0]:span[1]]
     before_text = text[max(0, span[0] - 40):span[0]]
-    frame = re.search(r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|"
+    frame = re.search(r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|around|"
                       r"(?:port|town|city|village|district|region|province|county|harbou?r|"
                       r"capital) of)\s+(?:[a-z]+\s+){0,2}$", before_text)
     return Place(key=_key(name), text=name, span=span,

@@ -53,7 +53,8 @@ CERTAINTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("did-not-deny", rf"\b{_NEG} (?:immediately |publicly |explicitly )?deny\b"),
         ("declined-to-confirm",
          rf"\b{_NEG} (?:immediately |publicly |independently |officially )?confirm\b"
-         r"|\b(?:declined|refused) (?:to )?comment\b"),
+         r"|\b(?:declined|refused) (?:to )?comment\b"
+         rf"|\b(?:{_NEG}|declined to|refused to) (?:commit|say whether)\b"),
         ("unconfirmed",
          r"\bunconfirmed\b|\b(?:could|can)(?: not|not|n't) (?:yet )?(?:be )?(?:independently )?"
          r"(?:verified|confirmed)\b|\bnot (?:been |yet been )?(?:independently |officially )?"
@@ -70,7 +71,9 @@ CERTAINTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("hedged", r"\b(?:may|might|could|possibly|perhaps|probably|likely|unlikely|apparently|"
                    r"appears? to|appeared to|seems? to|seemed to|suspected|believed to|"
                    r"thought to|expected to|(?:not|never|\w+n't) rul(?:e|ed|ing) out|"
-                   r"looks? like|looked like|preliminary)\b"),
+                   r"looks? like|looked like|preliminary|"
+                   r"(?:investigating|examining|looking into|trying to (?:establish|determine)|"
+                   r"checking) whether)\b"),
         # A rounded or approximate figure is a hedge too, but a weaker kind: alignment keeps
         # it apart (see NUMERIC_HEDGES) so "about 4,000" and "thousands" are not a dispute.
         ("hedged", r"\b(?:about|around|roughly|approximately|some|nearly|almost|an estimated|"
@@ -99,7 +102,8 @@ def extract(ctx: ArticleContext) -> tuple[Claim, ...]:
         speaker_id, speaker = _speaker(ctx, tokens, quotes, start, end)
         if speaker is None and (reported or _continues_speaker(tokens)):
             speaker_id, speaker = previous_speaker
-        label, cue = certainty(ctx.text[start:end], tokens)
+        label, cue = certainty(ctx.text[start:end], tokens,
+                               [q.span for q in quotes if q.kind == "direct"])
         claims.append(Claim(
             id=content_id("c", article_id, str((start, end))), article_id=article_id,
             span=(start, end), text=ctx.text[start:end], speaker_id=speaker_id, speaker=speaker,
@@ -109,15 +113,24 @@ def extract(ctx: ArticleContext) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def certainty(text: str, tokens: SpacySpan | None = None) -> tuple[str, str | None]:
-    """The certainty label of a unit's wording and the cue words that set it. With the unit's
-    parse (``tokens``, covering ``text`` from its first character), a modal that does not
-    qualify the claim itself is passed over (see :func:`_firm_modal`)."""
+def certainty(text: str, tokens: SpacySpan | None = None,
+              quoted: list[Span] = ()) -> tuple[str, str | None]:  # type: ignore[assignment]
+    """The certainty label of a unit's wording and the cue words that set it.
+
+    With the unit's parse (``tokens``, covering ``text`` from its first character), a modal
+    that does not qualify the claim itself is passed over (see :func:`_firm_modal`), and so
+    is a modal inside a direct quote (``quoted``, article offsets): "I could smell it" is the
+    speaker's wording, and a change inside quotation marks is a quote-wording matter. A
+    capitalised "May" inside the unit is the month ("in May 2023")."""
     lowered = text.lower()
+    offset = tokens.start_char if tokens is not None else 0
     for label, pattern in CERTAINTY_CUES:
         for match in pattern.finditer(lowered):
-            if tokens is not None and match.group(0) in _MODALS and _firm_modal(
-                    tokens, tokens.start_char + match.start()):
+            word = match.group(0)
+            if word in _MODALS and (
+                    (word == "may" and match.start() > 0 and text[match.start()] == "M")
+                    or any(s <= offset + match.start() < e for s, e in quoted)
+                    or (tokens is not None and _firm_modal(tokens, offset + match.start()))):
                 continue
             return label, text[match.start():match.end()]
     return "asserted", None
@@ -142,6 +155,10 @@ def _firm_modal(tokens: SpacySpan, at: int) -> bool:
         return True
     node = verb
     while node.head.i != node.i:
+        # Under a reporting verb the modal is in what was said ("adding that a replacement
+        # could be ready"): the claim's own doubt, however deep the reporting clause sits.
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
+            return False
         if node.dep_ in _SUBORDINATE:
             return True
         node = node.head
@@ -155,22 +172,46 @@ def _units(ctx: ArticleContext) -> list[tuple[Span, bool]]:
     """Character spans of every unit, in text order, each with whether it is still the
     reported speech of the unit before ("It said A and B": B is said by "it" too)."""
     direct = [q.span for q in ctx.quotes if q.kind == "direct"]
-    sentences = [s for s in ctx.doc.sents if s.text.strip()]
     merged: list[tuple[int, int]] = []
-    for sent in sentences:
+    for start, end, new_paragraph in _sentences(ctx):
         # Join a sentence to the previous one when one direct quote runs across both: a
-        # found quote spans the boundary, or the previous unit left a quote mark open.
-        if merged and (any(qs < sent.start_char < qe for qs, qe in direct)
-                       or len(_QUOTE_MARKS.findall(ctx.text, merged[-1][0], merged[-1][1])) % 2):
-            merged[-1] = (merged[-1][0], sent.end_char)
+        # found quote spans the boundary, or the previous unit left a quote mark open (over
+        # a paragraph break only when the new paragraph reopens the quote, as news style
+        # continues a long quote).
+        open_mark = merged and len(_QUOTE_MARKS.findall(ctx.text, merged[-1][0],
+                                                        merged[-1][1])) % 2
+        if merged and (any(qs < start < qe for qs, qe in direct) or (open_mark and (
+                not new_paragraph or _QUOTE_MARKS.match(ctx.text, start)))):
+            merged[-1] = (merged[-1][0], end)
         else:
-            merged.append((sent.start_char, sent.end_char))
+            merged.append((start, end))
     units: list[tuple[Span, bool]] = []
     for start, end in merged:
         sent = ctx.doc.char_span(start, end, alignment_mode="expand")
         if sent is not None:
             units.extend(_split(sent, direct))
     return units
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def _sentences(ctx: ArticleContext) -> list[tuple[int, int, bool]]:
+    """Sentence character spans, each with whether it opens a paragraph. A parser sentence
+    running over a paragraph break (a heading, or a closing quote mark the parser did not
+    end on) is cut there: a claim never spans two paragraphs unless one quote does."""
+    out: list[tuple[int, int, bool]] = []
+    for sent in ctx.doc.sents:
+        start = sent.start_char
+        breaks = [m.span() for m in _PARAGRAPH.finditer(ctx.text, start, sent.end_char)]
+        new_paragraph = start == 0 or bool(_PARAGRAPH.search(ctx.text, max(0, start - 4), start))
+        for left_end, right_start in breaks:
+            if ctx.text[start:left_end].strip():
+                out.append((start, left_end, new_paragraph))
+            start, new_paragraph = right_start, True
+        if ctx.text[start:sent.end_char].strip():
+            out.append((start, sent.end_char, new_paragraph))
+    return out
 
 
 def _split(sent: SpacySpan, direct: list[Span]) -> list[tuple[Span, bool]]:
