@@ -186,6 +186,24 @@ CASES = [
          "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
          "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
          published=("2025-06-02", "2025-06-09"), derived=False),
+    case("vote-split",
+         "The supreme court struck down the protest law on Friday. In a 5-4 decision, the "
+         "judges found it too broadly worded.",
+         "The supreme court struck down the protest law on Friday. By a 6-3 majority, the "
+         "judges found it too vaguely worded.",
+         "number"),
+    case("length-of-service",
+         "Welder Jonas Pell, who has worked at the Arnby yard for 14 years, said the closure "
+         "came without warning.",
+         "Welder Jonas Pell, who has spent 19 years at the Arnby yard, said the closure came "
+         "without any warning.",
+         "number"),
+    case("rewrite-changes-a-figure-of-a-speaker's-claim",
+         "Bakers in Tolm, a town of 18,000 that lives off its harbour, said they feared a long "
+         "closure.",
+         "Bakery owners in Tolm, a town of 28,000 people that relies on its harbour, said they "
+         "were afraid the closure would last.",
+         "number", needs=("numbers",)),
     case("different-quantities",
          "The storm damaged 40 roofs in Tarby on Sunday, the council said.",
          "The storm felled 300 trees around Tarby on Sunday, the council said.",

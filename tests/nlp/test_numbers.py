@@ -103,6 +103,15 @@ def test_counts(text: str, counts: str | None) -> None:
     assert numbers.extract(make_ctx(text))[0].counts == counts
 
 
+def test_counted_is_never_a_time_and_the_noun_before_of_counts() -> None:
+    # "of 40 last spring": the words after the figure are a date; "a town of 22,000": the noun
+    # the figure's "of" hangs on is what it counts, without the figure itself.
+    ctx = make_ctx("Wardens counted two cranes, against a population of 40 last spring.",
+                   timexes=[("last spring", "DATE", "2025-SP")], published="2025-08-18")
+    assert [n.counts for n in numbers.extract(ctx)] == ["cranes", "population"]
+    assert only("Porters in Tolm, a town of 22,000, walked out.").counts == "town"
+
+
 def test_number_grows_over_what_it_counts() -> None:
     n = only("Some 5,000 striking dock workers gathered.")
     assert n.text == "Some 5,000 striking dock workers"

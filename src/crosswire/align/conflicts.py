@@ -78,6 +78,7 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
             continue
         group = [units[i] for i in members]
         findings += _dates(group)
+        findings += _tallies(group)
         findings += _places(group, regions)
         findings += _certainty(group)
     quoted = _quotes(units, config, entity_ids)
@@ -232,15 +233,46 @@ def moved_on(a: Unit, b: Unit) -> bool:
     if not (a.numbers and b.numbers) or any(_same_value(n.value, m.value)
                                             for n in a.numbers for m in b.numbers):
         return False
+    # The latest date each claim reaches: "340 since Monday night's attack, the director said
+    # on Thursday" is later than "120 on Tuesday", though its attack came first.
     span_a, span_b = _extent(a), _extent(b)
+    last_a = (span_a[1], span_a[1]) if span_a else None
+    last_b = (span_b[1], span_b[1]) if span_b else None
     published_a, published_b = interval(a.published), interval(b.published)
-    return (before(span_a, span_b) and before(published_a, published_b)) or \
-        (before(span_b, span_a) and before(published_b, published_a))
+    return (before(last_a, last_b) and before(published_a, published_b)) or \
+        (before(last_b, last_a) and before(published_b, published_a))
 
 
 def _extent(unit: Unit) -> tuple[date, date] | None:
     spans = [s for s in (interval(t.value) for t in unit.dates) if s is not None]
     return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
+# --------------------------------------------------------------------------- tallies
+
+
+def _tallies(group: list[Unit]) -> list[Finding]:
+    """Claims of one happening giving different lengths of time ("for 22 years" / "28 years")
+    or vote splits ("7-2" / "6-3") where each claim gives one of that kind: a number
+    conflict the figure extractor, which leaves durations and scores out, cannot see."""
+    involved: dict[tuple[int, Span], Obs] = {}
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            if a.article_id == b.article_id:
+                continue
+            for key in {t.key for t in a.tallies} & {t.key for t in b.tallies}:
+                mine = [t for t in a.tallies if t.key == key]
+                theirs = [t for t in b.tallies if t.key == key]
+                if len(mine) == len(theirs) == 1 and mine[0].value != theirs[0].value:
+                    for unit, tally in ((a, mine[0]), (b, theirs[0])):
+                        involved.setdefault((unit.index, tally.span),
+                                            Obs(unit, tally.span, tally.text, tally.value))
+    if not involved:
+        return []
+    sides = _components(list(involved.values()), lambda x, y: x.value == y.value)
+    finding = _finding("number", "different figures for the same count: " + _versus(sides),
+                       sides)
+    return [finding] if finding else []
 
 
 # --------------------------------------------------------------------------- place
@@ -431,17 +463,21 @@ def _counted(number: Number) -> str | None:
     return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
 
 
-def _pair_figures(a: Unit, b: Unit, aligned: bool) -> list[tuple[Number, Number]]:
-    """Figures of two claims that count the same thing. Equal values pair first; then figures
-    counting the same noun, when that noun identifies one figure in each claim ("76 deputies
-    voted against, 71 in favour" holds two deputy counts: neither pairs by noun); then, in
-    aligned claims, the last figure left on each side, if nothing says they count different
-    things."""
-    left, right = list(a.numbers), list(b.numbers)
-    pairs: list[tuple[Number, Number]] = []
+def _pair_figures(a: Unit, b: Unit, aligned: bool) -> list[tuple[Number, Number, bool]]:
+    """Figures of two claims that count the same thing, each pair with whether the pairing
+    alone shows it (else the words around the figures must mean the same, :func:`_same_topic`).
 
-    def take(n: Number, m: Number) -> None:
-        pairs.append((n, m))
+    Equal values pair first (shown); then figures counting the same noun, when that noun
+    identifies one figure in each claim ("76 deputies voted against, 71 in favour" holds two
+    deputy counts: neither pairs by noun), shown when the claims are aligned; then the last
+    figure left on each side, if nothing says they count different things, in aligned claims,
+    or (shown) in claims of one source family anchored by a figure they share ("three birds on
+    Sunday, against 40 last spring" / "three of the birds ... compared with 60")."""
+    left, right = list(a.numbers), list(b.numbers)
+    pairs: list[tuple[Number, Number, bool]] = []
+
+    def take(n: Number, m: Number, shown: bool) -> None:
+        pairs.append((n, m, shown))
         left.remove(n)
         right.remove(m)
 
@@ -449,24 +485,28 @@ def _pair_figures(a: Unit, b: Unit, aligned: bool) -> list[tuple[Number, Number]
         match = next((m for m in right if m.unit == n.unit and _same_value(n.value, m.value)),
                      None)
         if match is not None:
-            take(n, match)
+            take(n, match, True)
+    anchored = not aligned and bool(pairs) and a.family == b.family
     ambiguous = {h for figures in (a.numbers, b.numbers)
                  for h, k in Counter(_counted(n) for n in figures).items() if k > 1}
     for n in list(left):
         head = _counted(n)
-        if head is None or head in ambiguous:
+        # Independent reports' different claims count parts of one whole ("all 212
+        # passengers" rescued, "31 passengers" taken off by one crew): a noun pairs their
+        # figures only when the claims are aligned or one report was made from the other.
+        if head is None or head in ambiguous or (not aligned and a.family != b.family):
             continue
         match = next((m for m in right if m.unit == n.unit and _counted(m) == head), None)
         if match is not None:
-            take(n, match)
-    if aligned and len(left) == len(right) == 1:
+            take(n, match, aligned)
+    if (aligned or anchored) and len(left) == len(right) == 1:
         n, m = left[0], right[0]
         # Counted nouns that differ ("residents" / "people") are one thing told in other words
         # only in a rewrite; two independent reports counting roofs and trees count two things.
         nouns_differ = None not in (_counted(n), _counted(m)) and _counted(n) != _counted(m)
         if n.unit == m.unit and _counted(n) not in ambiguous and _counted(m) not in ambiguous \
                 and (a.family == b.family or not nouns_differ):
-            take(n, m)
+            take(n, m, anchored)
     return pairs
 
 
@@ -494,8 +534,8 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
             aligned = group_of[a.index] == group_of[b.index]
             if not aligned and scores[a.index, b.index] < config.align_number_threshold:
                 continue
-            for n, m in _pair_figures(a, b, aligned):
-                if _same_value(n.value, m.value) or _same_topic(n, a, m, b, config):
+            for n, m, shown in _pair_figures(a, b, aligned):
+                if shown or _same_topic(n, a, m, b, config):
                     links.append((n.id, m.id))
     if not links:
         return []
@@ -551,9 +591,12 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
 
     def superseded(n: Number) -> Number | None:
         """A later figure of the same source that replaces ``n`` (an estimate revised over
-        time), unless the two claims disagree on the date of the happening itself."""
+        time), unless the two claims disagree on the date of the happening itself. Only a
+        report of another source family can revise a figure: a copy or rewrite that changes
+        its parent's figure altered it."""
         for m in figures:
             if not _same_value(m.value, n.value) and before(when[n.id], when[m.id]) \
+                    and owner[n.id].family != owner[m.id].family \
                     and same_source(claimant[n.id], claimant[m.id]) is not False \
                     and not date_conflict(owner[n.id], owner[m.id]):
                 return m
@@ -569,12 +612,20 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
                 units=(owner[n.id].index, owner[later.id].index),
                 note=f'not a conflict: "{n.text}" (as of {n.as_of}) is an earlier figure, '
                      f'revised to "{later.text}" (as of {later.as_of})'))
-    # Conflicting figures: different values of one source (or of no named source).
+    # Conflicting figures: different values of one source (or of no named source). Within
+    # one source family a claim's speaker is not the figure's source unless the figure's own
+    # attribution says so ("Shopkeepers in Brenica, a town of 22,000, said ..."): a rewrite
+    # that changed the figure changed it, whoever its claim quotes.
+    def sources_differ(n: Number, m: Number) -> bool:
+        if owner[n.id].family == owner[m.id].family and not (n.claimant and m.claimant):
+            return False
+        return same_source(claimant[n.id], claimant[m.id]) is False
+
     clashing: set[str] = set()
     for i, n in enumerate(current):
         for m in current[i + 1:]:
             if frozenset((n.id, m.id)) in linked and not _same_value(n.value, m.value) \
-                    and same_source(claimant[n.id], claimant[m.id]) is not False:
+                    and not sources_differ(n, m):
                 clashing |= {n.id, m.id}
     if clashing:
         sides = [[obs(n) for n in side] for side in _components(
@@ -583,7 +634,7 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
                            sides)
         if finding:
             findings.append(finding)
-    sources = _components([n for n in current if claimant[n.id]],
+    sources = _components([n for n in current if claimant[n.id] and n.id not in clashing],
                           lambda a, b: bool(same_source(claimant[a.id], claimant[b.id])))
     if len(sources) >= 2 and len({round(n.value, 6) for n in current}) >= 2:
         claimants = tuple(

@@ -47,6 +47,25 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """A count written in words other than a figure of something: a length of time ("for 22
+    years", key "P-Y") or a split of votes ("a 7-2 decision", key "tally")."""
+
+    key: str
+    value: tuple[float, ...]
+    text: str
+    span: Span
+
+
+# "a 7-2 decision", "voted down 88-79", "by 88 votes to 79"
+_TALLY = re.compile(
+    r"\b(\d{1,3})\s?[-\u2013]\s?(\d{1,3})\b(?=(?:\s+\w+)?\s+(?:decision|majority|ruling|vote|"
+    r"verdict|split|margin|in parliament|in the)\b)|(?<=voted down )(\d{1,3})[-\u2013](\d{1,3})\b"
+    r"|\bby (\d{1,3}) votes? to (\d{1,3})\b")
+_DURATION = re.compile(r"^P(\d+(?:\.\d+)?)([YMWD])$")
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One claim of one article, with the facts that fall inside it."""
 
@@ -58,6 +77,7 @@ class Unit:
     dates: tuple[Timex, ...]  # DATE/TIME expressions with a calendar value
     places: tuple[Place, ...]
     speaker: str | None  # speaker key: a story entity id or a folded name
+    tallies: tuple[Tally, ...] = ()
     published: str | None = None  # the article's publication date
 
     @property
@@ -86,8 +106,21 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
                             and interval(t.value) is not None and _within(t.span, start, end)),
                 places=tuple(p for p in places if _within(p.span, start, end)),
                 speaker=speaker_key(claim.speaker_id, claim.speaker, entity_ids),
-                published=parsed.article.published))
+                published=parsed.article.published,
+                tallies=_tallies(parsed, start, end)))
     return units
+
+
+def _tallies(parsed: ParsedArticle, start: int, end: int) -> tuple[Tally, ...]:
+    out = []
+    for t in parsed.timexes:
+        if t.type == "DURATION" and _within(t.span, start, end) \
+                and (m := _DURATION.match(t.value or "")):
+            out.append(Tally(f"P-{m[2]}", (float(m[1]),), t.text, t.span))
+    for m in _TALLY.finditer(parsed.article.text, start, end):
+        numbers = [float(g) for g in m.groups() if g is not None]
+        out.append(Tally("tally", tuple(numbers), m.group(0), m.span()))
+    return tuple(sorted(out, key=lambda t: t.span))
 
 
 def _within(span: Span, start: int, end: int) -> bool:
@@ -148,8 +181,7 @@ def interval(value: str | None) -> tuple[date, date] | None:
     try:
         if m := _DAY.match(value):
             day = date(int(m[1]), int(m[2]), int(m[3]))
-            # A night runs into the next day: "Monday night" and "early Tuesday" can be one time.
-            return day, day + timedelta(days=1) if value.endswith("TNI") else day
+            return day, day
         if m := _WEEK.match(value):
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
             if m[3] == "WE":

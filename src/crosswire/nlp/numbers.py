@@ -324,6 +324,11 @@ def extract(ctx: ArticleContext) -> tuple[Number, ...]:
             continue
         hedge, start = _hedge(ctx.doc, text, start, match)
         unit, noun = _unit_and_counts(match, span)
+        if noun is not None and timexes.overlapping(noun.idx, noun.idx + len(noun)):
+            # "a population of 40 last spring": the words after the figure say when, not
+            # what; what is counted is the noun the "of" hangs on, if any.
+            noun = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" \
+                and noun.head.head.pos_ == "NOUN" else None
         counts = None
         if span[-1].ent_type_ in ("DATE", "TIME") and (noun is None or noun.ent_type_ in ("DATE", "TIME")):
             continue  # "12 Mar", "the 1990s": a date the time extractor did not claim
@@ -340,6 +345,8 @@ def extract(ctx: ArticleContext) -> tuple[Number, ...]:
                     end = max(end, ctx.doc[j - 1].idx + len(ctx.doc[j - 1]))
             while i < noun.i and (ctx.doc[i].pos_ in ("DET", "NUM", "PRON") or ctx.doc[i].is_punct):
                 i += 1  # "two of the 11 crew members", "94% of its drivers" count "crew members"
+            if noun.i < span.start:
+                j = min(j, noun.i + 1)  # "a town of 22,000" counts "town", not "town of 22,000"
             counts = phrase_text(ctx.doc, i, j)
         claimant, claimant_id = _claimant(span, text, quotes, entities, start, end)
         as_of = _as_of(span, timexes, ctx.article.published)
@@ -433,6 +440,9 @@ def _counted_noun(span: SpacySpan) -> Token | None:
     of = _of_object(root)
     if of is not None:
         return of
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN" \
+            and root.head.head.i < root.i:
+        return root.head.head  # "a population of 40", "a town of 22,000"
     if root.dep_ == "pobj" and root.head.dep_ == "prep":
         verb = root.head.head
         for child in verb.children:
