@@ -74,6 +74,7 @@ def test_certainty_reads_the_modal_in_its_clause(nlp: NlpPipeline, text: str, la
     ('"I could hear the beams cracking," the coach said.', "asserted"),
     ("The governor declined to commit to a second rate cut.", "declined-to-confirm"),
     ("Police are investigating whether a heater started the fire.", "hedged"),
+    ("The president is expected in Arnby on Tuesday.", "hedged"),
 ])
 def test_certainty_of_the_claim_itself(nlp: NlpPipeline, text: str, label: str) -> None:
     # The month is not a modal; a modal under a reporting verb is what was said, however deep

@@ -186,6 +186,18 @@ CASES = [
          "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
          "Voters in Arnby chose a new mayor on Sunday, electing the Green candidate Ola Brenn.",
          published=("2025-06-02", "2025-06-09"), derived=False),
+    case("quote-reworded",
+         "Storm damage closed the Arnby ferry pier on Monday. \"We will keep the boats running "
+         "for as long as the town needs them,\" said harbour master Lene Skov.",
+         "Storm damage shut the Arnby ferry pier on Monday. \"We are not stopping the boats "
+         "until every islander is home,\" said harbour master Lene Skov.",
+         "quote-wording"),
+    case("hedges-dropped-once",
+         "Under the scheme the agency is thought to have read the mail of about 2,000 people "
+         "a year, according to files leaked to a newspaper.",
+         "Under the scheme the agency read the mail of 2,000 people each year, going by files "
+         "leaked to a newspaper.",
+         "certainty", needs=("numbers",)),
     case("vote-split",
          "The supreme court struck down the protest law on Friday. In a 5-4 decision, the "
          "judges found it too broadly worded.",
@@ -267,3 +279,11 @@ def test_revision_is_noted(nlp: NlpPipeline) -> None:
     story = align_pair(nlp, c, Config())
     notes = [n for claim in story.claims for n in claim.not_conflicts]
     assert any("earlier figure" in n for n in notes), notes
+
+
+def test_a_claim_and_its_figure_losing_their_hedges_is_one_conflict(nlp: NlpPipeline) -> None:
+    c = next(c for c in CASES if c.name == "hedges-dropped-once")
+    _require(c)
+    story = align_pair(nlp, c, Config())
+    found = [k for claim in story.claims for k in claim.conflicts]
+    assert len(found) == 1, [k.summary for k in found]

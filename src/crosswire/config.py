@@ -141,6 +141,12 @@ class AnalysisConfig:
     # Two direct quotes are one quote (reworded) at or above this rapidfuzz ratio of their
     # folded words; a quote inside another is always the same quote.
     align_quote_similarity: float = 60.0
+    # Between aligned claims of one speaker, two direct quotes whose words differ more than
+    # that are still one quote reworded when their MiniLM cosine reaches this: on the
+    # provenance set's planted rewordings 0.59-0.86 ("We will stay as long as they need us" /
+    # "We are not leaving until every family has somewhere to go" 0.59), against 0.02-0.21
+    # for two different quotes of one story.
+    align_quote_meaning: float = 0.55
     # A claim credited to two different sources is an attribution conflict only when the two
     # claims' words, sources' names taken out, have at least this token-sort ratio (0-1):
     # otherwise they are two sources saying similar things.

@@ -87,6 +87,8 @@ def test_hedge(text: str, hedge: str | None) -> None:
 
 def test_preposition_is_not_a_hedge() -> None:
     assert only("The film about two sisters won the prize.").approx is None
+    # before a unit of measure the same word is the hedge, even after a noun
+    assert only("The boat sank in the bay about 12 kilometres offshore.").approx == "about"
 
 
 @pytest.mark.parametrize("text, counts", [

@@ -92,6 +92,18 @@ def test_continued_quote_after_its_cue_sentence_joins_it():
     assert result[0].speaker == "Tobias Wrenfield"
 
 
+def test_a_quote_goes_to_the_cue_in_its_own_paragraph():
+    # The verb ending the paragraph before could take the quote as its content; the cue of
+    # the quote's own paragraph is its speaker.
+    text = ("The company has offered 4 percent.\n\n"
+            "\"Our people work in the dark for ten hours a shift. They want to see daylight,\" "
+            "union leader Vera Holm told a rally at the gates.")
+    result, _ = run(text)
+    direct = [q for q in result if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].speaker == "Vera Holm", [(q.text, q.speaker)
+                                                                    for q in result]
+
+
 def test_quote_running_over_paragraphs():
     text = ("Mirela Castan spoke for twenty minutes. She said:\n\n"
             "\u201cThis government has lost the trust of the assembly.\n\n"

@@ -82,13 +82,22 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
         findings += _places(group, regions)
         findings += _certainty(group)
     quoted = _quotes(units, config, entity_ids)
+    for members in groups:
+        if len(members) > 1:
+            quoted += _reworded([units[i] for i in members], config, entity_ids)
     findings += quoted
     attributed = {i for f in quoted if f.conflict and f.conflict.kind == "attribution"
                   for i in f.units}
     for members in groups:
         if len(members) > 1 and not attributed & set(members):
             findings += _claim_attribution([units[i] for i in members], config)
-    findings += _numbers(units, scores, group_of, config, entity_ids)
+    # A figure's hedge dropped inside a claim whose certainty already differs is that one
+    # change, told once ("are thought to have intercepted about 4,000" / "intercepted 4,000").
+    hedged_claims = {i for f in findings if f.conflict and f.conflict.kind == "certainty"
+                     for i in f.units}
+    findings += [f for f in _numbers(units, scores, group_of, config, entity_ids)
+                 if not (f.conflict and f.conflict.kind == "certainty"
+                         and set(f.units) <= hedged_claims)]
     return findings
 
 
@@ -414,6 +423,36 @@ def _quotes(units: list[Unit], config: AnalysisConfig,
             continue
         findings += _quote_findings(cluster, entity_ids)
     return findings
+
+
+def _reworded(group: list[Unit], config: AnalysisConfig,
+              entity_ids: dict[str, str]) -> list[Finding]:
+    """Direct quotes of one speaker in aligned claims whose words differ beyond what
+    :func:`_quotes` counts as one wording, yet mean the same: a quote rewritten inside its
+    marks ("We will stay as long as they need us" / "We are not leaving until every family has
+    somewhere to go")."""
+    entries = [(q, u, fold_words(q.text)) for u in group for q in u.quotes]
+    pairs = [(x, y) for i, x in enumerate(entries) for y in entries[i + 1:]
+             if x[1].article_id != y[1].article_id and x[2] and y[2] and x[2] != y[2]
+             and not _contains(x[2], y[2])
+             and fuzz.ratio(x[2], y[2]) < config.align_quote_similarity
+             and same_source(speaker_key(x[0].speaker_id, x[0].speaker, entity_ids) or x[1].speaker,
+                             speaker_key(y[0].speaker_id, y[0].speaker, entity_ids) or y[1].speaker)
+             is not False]
+    if not pairs:
+        return []
+    texts = list(dict.fromkeys(e[0].text for pair in pairs for e in pair))
+    vectors = dict(zip(texts, embed(texts, config.embedding_model)))
+    involved: dict[str, Obs] = {}
+    for x, y in pairs:
+        if float(vectors[x[0].text] @ vectors[y[0].text]) >= config.align_quote_meaning:
+            for q, u, _ in (x, y):
+                involved.setdefault(q.id, Obs(u, q.span, q.text, fold_words(q.text)))
+    if not involved:
+        return []
+    sides = _components(list(involved.values()), lambda a, b: a.value == b.value)
+    finding = _finding("quote-wording", "a quote worded differently: " + _versus(sides), sides)
+    return [finding] if finding else []
 
 
 def _contains(a: str, b: str) -> bool:

@@ -70,7 +70,7 @@ CERTAINTY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"(?:is|are|was|were) reported to|unnamed sources?)\b"),
         ("hedged", r"\b(?:may|might|could|possibly|perhaps|probably|likely|unlikely|apparently|"
                    r"appears? to|appeared to|seems? to|seemed to|suspected|believed to|"
-                   r"thought to|expected to|(?:not|never|\w+n't) rul(?:e|ed|ing) out|"
+                   r"thought to|expected (?:to|in|at|back)|(?:not|never|\w+n't) rul(?:e|ed|ing) out|"
                    r"looks? like|looked like|preliminary|"
                    r"(?:investigating|examining|looking into|trying to (?:establish|determine)|"
                    r"checking) whether)\b"),

@@ -322,7 +322,7 @@ def extract(ctx: ArticleContext) -> tuple[Number, ...]:
             continue
         if _not_a_claim(match, span, value):
             continue
-        hedge, start = _hedge(ctx.doc, text, start, match)
+        hedge, start = _hedge(ctx.doc, text, start, match, span)
         unit, noun = _unit_and_counts(match, span)
         if noun is not None and timexes.overlapping(noun.idx, noun.idx + len(noun)):
             # "a population of 40 last spring": the words after the figure say when, not
@@ -384,20 +384,34 @@ def _not_a_claim(match: re.Match[str], span: SpacySpan, value: float) -> bool:
     return False
 
 
-def _hedge(doc: Doc, text: str, start: int, match: re.Match[str]) -> tuple[str | None, int]:
+def _hedge(doc: Doc, text: str, start: int, match: re.Match[str],
+           span: SpacySpan) -> tuple[str | None, int]:
     post = match.group("post")
     found = _HEDGE_BEFORE.search(text, max(0, start - 24), start)
     if found:
         word = doc.char_span(found.start(1), found.end(1), alignment_mode="expand")
         # "a film about two sisters", "talks over three issues": a one-word hedge that is
         # also a preposition, read as one by the parse or right after a noun, is not a hedge
-        preposition = word is not None and len(word) == 1 and word[0].lower_ in _PREPOSITIONS and (
-            word[0].dep_ == "prep" or (word.start > 0 and doc[word.start - 1].pos_ in ("NOUN", "PROPN", "PRON")))
+        # (before a measure it is the hedge: "fell into the sea about 30 kilometres offshore")
+        measure = _measure_after(span, match)
+        preposition = word is not None and len(word) == 1 and word[0].lower_ in _PREPOSITIONS \
+            and not measure and (word[0].dep_ == "prep" or (
+                word.start > 0 and doc[word.start - 1].pos_ in ("NOUN", "PROPN", "PRON")))
         if word is not None and not preposition:
             return found.group(1).lower(), found.start(1)
     if post:
         return post.strip().lstrip("-").lower(), start
     return None, start
+
+
+def _measure_after(span: SpacySpan, match: re.Match[str]) -> bool:
+    """Whether the figure is a percentage or followed by a unit of measure."""
+    if match.group("pct"):
+        return True
+    if span.end >= len(span.doc):
+        return False
+    token = span.doc[span.end]
+    return token.lower_ in MEASURES or token.lemma_.lower() in MEASURES
 
 
 def _unit_and_counts(match: re.Match[str], span: SpacySpan) -> tuple[str | None, Token | None]:

@@ -67,7 +67,7 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
             if view.sent_start[attribution.cue_head] in long_sentences:
                 draft.warning = draft.warning or "in a very long sentence: boundaries unreliable"
             drafts.append(draft)
-    drafts = _drop_overlaps(drafts)
+    drafts = _drop_overlaps(drafts, text)
     drafts = _with_orphans(doc, view, drafts)
     return tuple(_quote(ctx.article.id, text, d) for d in drafts)
 
@@ -135,12 +135,23 @@ def _trim_part(text: str, part: Span) -> Span:
     return start, end
 
 
-def _drop_overlaps(drafts: list[_Draft]) -> list[_Draft]:
+def _drop_overlaps(drafts: list[_Draft], text: str) -> list[_Draft]:
     """One attribution per stretch of text: when two cues claim overlapping content, the one
-    whose content is a direct quote wins, else the earlier one. A partial quote and the
-    reported speech around it share their cue and both stay."""
+    whose content is a direct quote wins, then one in the content's own paragraph ("Kalmet
+    has offered 6 percent.¶"Our members ...," Petek told a rally": told, not offered), else
+    the earlier one. A partial quote and the reported speech around it share their cue and
+    both stay."""
+    def other_paragraph(d: _Draft) -> bool:
+        if d.cue is None:
+            return False
+        start, end = d.parts[0][0], d.parts[-1][1]
+        gap = text[d.cue[1]:start] if d.cue[1] <= start else \
+            text[end:d.cue[0]] if d.cue[0] >= end else ""
+        return "\n\n" in gap
+
     kept: list[_Draft] = []
-    for draft in sorted(drafts, key=lambda d: (d.kind != "direct", d.parts[0][0])):
+    for draft in sorted(drafts, key=lambda d: (d.kind != "direct", other_paragraph(d),
+                                               d.parts[0][0])):
         if any(other.cue != draft.cue and _overlap(draft.parts, other.parts) for other in kept):
             continue
         kept.append(draft)
