@@ -58,6 +58,12 @@ DIRECT = [
      "dangerous step", "Mirela Castan", "called"),
     ("Tobias Wrenfield described the night as \u201cthe longest of our lives\u201d.",
      "the longest of our lives", "Tobias Wrenfield", "described"),
+    # the full stop inside the closing mark
+    ('Mayor Ivo Lund called the ruling "a victory for common sense."',
+     "a victory for common sense", "Ivo Lund", "called"),
+    # two cues could take it: the nearer one
+    ('Ana Ferreira signed the accord, which Jonas Brenner described as "a good day for the '
+     'whole valley."', "a good day for the whole valley", "Jonas Brenner", "described"),
 ]
 
 
@@ -171,6 +177,9 @@ SPEAKERS = [
      "Government of China"),
     ("Interior Minister Ana Ferreira's spokesman, Piet Osterhout, said the border was calm.",
      "the border was calm", "Piet Osterhout"),
+    # an unnamed spokesman speaks for the principal
+    ("A spokesman for Interior Minister Ana Ferreira said the border was calm.",
+     "the border was calm", "Ana Ferreira"),
 ]
 
 

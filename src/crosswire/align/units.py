@@ -273,18 +273,29 @@ def _places(parsed: ParsedArticle) -> list[Place]:
                 and any(s < span[1] and span[0] < e for s, e in people):
             continue
         found[span] = Place(key=_key(name), text=name, span=span,
-                            frame=match.group(1).lower())
+                            frame=_from_over(text, match.start(1)) or match.group(1).lower())
     return sorted(found.values(), key=lambda p: p.span)
 
 
 def _place(text: str, span: Span) -> Place:
     name = text[span[0]:span[1]]
     before_text = text[max(0, span[0] - 40):span[0]]
-    frame = re.search(r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|around|"
-                      r"(?:port|town|city|village|district|region|province|county|harbou?r|"
-                      r"capital) of)\s+(?:[a-z]+\s+){0,2}$", before_text)
+    # The nearest locative word (the greedy ".*" skips earlier ones: "work to a contractor
+    # in Kaldoria" is "in").
+    frame = re.search(r"(?s).*\b(in|at|near|outside|inside|from|to|into|across|through|"
+                      r"towards?|around|(?:port|town|city|village|district|region|province|"
+                      r"county|harbou?r|capital) of)\s+(?:[a-z]+\s+){0,3}$", before_text)
+    if frame is None:
+        return Place(key=_key(name), text=name, span=span, frame=None)
+    start = max(0, span[0] - 40) + frame.start(1)
     return Place(key=_key(name), text=name, span=span,
-                 frame=frame.group(1).lower() if frame else None)
+                 frame=_from_over(text, start) or frame.group(1).lower())
+
+
+def _from_over(text: str, at: int) -> str | None:
+    """"from" when the locative word at ``at`` continues it: "from across the Straye valley"
+    and "from all over the Corrow valley" both say where people came from."""
+    return "from" if re.search(r"\bfrom\s+(?:all\s+)?$", text[max(0, at - 12):at]) else None
 
 
 def _key(name: str) -> str:

@@ -554,6 +554,17 @@ def _guess_type(span: SpacySpan) -> str | None:
     return None
 
 
+def _says_she(span: SpacySpan) -> bool:
+    """Whether the name is the subject of a verb of speech whose content's subject is "he"
+    or "she" ("Holmqvist said she had waited two hours")."""
+    root = span.root
+    if root.dep_ != "nsubj" or root.head.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    return any(c.dep_ == "ccomp" and any(g.dep_ in ("nsubj", "nsubjpass")
+                                          and g.lower_ in ("he", "she") for g in c.children)
+               for c in root.head.children)
+
+
 def _in_place_context(span: SpacySpan) -> bool:
     """A name the small model tagged PERSON that the sentence uses as a place: object of a
     locative preposition ("in Kessling") or described as a town, city or capital."""
@@ -624,6 +635,13 @@ class _ArticleMentions:
             return
         if label == "PERSON" and _in_place_context(span):
             label = "GPE"
+        elif label == "ORG" and not propagated and len(span) > 1 \
+                and not any(t.lower_ in ORG_WORDS for t in span) \
+                and (_roles(span)[0] or _says_she(span)):
+            # "Karin Holmqvist, a mother of three," "Karin Holmqvist said she had waited": a
+            # name with a person's role, or that speaks of itself as he or she, is a person,
+            # whatever the small model said.
+            label = "PERSON"
         cls = _CLASS[label]
         unit = self.units.get((cls, key))
         if unit is None:

@@ -45,6 +45,7 @@ class _Draft:
     warning: str | None
     quotes: set[int]  # indices of the quoted stretches it covers
     last_sentence_end: int  # character where its last part's sentence ends
+    partial: bool = False  # a quote inside the reported speech of its cue
 
 
 def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
@@ -111,12 +112,16 @@ def _drafts(doc: Doc, attribution: Attribution, view: DocView,
         warning = next((q.warning for q in stretches if q.warning), None)
         return [_Draft(parts, "direct", cue, cue_text, speaker, warning, set(inside), last)]
     out = []
+    within = set(tokens)
     for index in sorted(set(inside)):
-        first, stop = view.quote_tokens[index]
-        if first in tokens and stop - 1 in tokens:  # wholly inside the reported speech
+        # Wholly inside the reported speech, its closing full stop and marks aside ("called
+        # the win "the first crack in the wall."": the content ends at "wall").
+        words = [i for i in range(*view.quote_tokens[index])
+                 if not view.skip[i] and not doc[i].is_punct]
+        if words and words[0] in within and words[-1] in within:
             stretch = view.quoted[index]
             out.append(_Draft([_trim_part(view.text, p) for p in stretch.parts], "direct", cue,
-                              cue_text, speaker, stretch.warning, {index}, last))
+                              cue_text, speaker, stretch.warning, {index}, last, partial=True))
     parts = _char_parts(doc, view, join_runs(view, tokens))
     if parts:
         out.append(_Draft(parts, "indirect", cue, cue_text, speaker, None, set(), last))
@@ -138,20 +143,21 @@ def _trim_part(text: str, part: Span) -> Span:
 def _drop_overlaps(drafts: list[_Draft], text: str) -> list[_Draft]:
     """One attribution per stretch of text: when two cues claim overlapping content, the one
     whose content is a direct quote wins, then one in the content's own paragraph ("Kalmet
-    has offered 6 percent.¶"Our members ...," Petek told a rally": told, not offered), else
-    the earlier one. A partial quote and the reported speech around it share their cue and
+    has offered 6 percent.¶"Our members ...," Petek told a rally": told, not offered), then
+    one whose whole content is the quote (in "Malek signed the treaty, which Brekke described
+    as "proof ..."", the quote is Brekke's, not a part of what Malek "signed"), else the
+    earlier one. A partial quote and the reported speech around it share their cue and
     both stay."""
-    def other_paragraph(d: _Draft) -> bool:
+    def gap(d: _Draft) -> str:  # the text between the cue and its content
         if d.cue is None:
-            return False
+            return ""
         start, end = d.parts[0][0], d.parts[-1][1]
-        gap = text[d.cue[1]:start] if d.cue[1] <= start else \
+        return text[d.cue[1]:start] if d.cue[1] <= start else \
             text[end:d.cue[0]] if d.cue[0] >= end else ""
-        return "\n\n" in gap
 
     kept: list[_Draft] = []
-    for draft in sorted(drafts, key=lambda d: (d.kind != "direct", other_paragraph(d),
-                                               d.parts[0][0])):
+    for draft in sorted(drafts, key=lambda d: (d.kind != "direct", "\n\n" in gap(d),
+                                               d.partial, d.parts[0][0])):
         if any(other.cue != draft.cue and _overlap(draft.parts, other.parts) for other in kept):
             continue
         kept.append(draft)

@@ -27,6 +27,9 @@ from .entities import FEMALE_WORDS, MALE_WORDS, name_key
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _GROUP_PRONOUNS = {"it", "they", "them"}
+# Whose words are their principal's ("a spokesman for X", "X's spokeswoman").
+_MOUTHPIECES = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople",
+                          "spokesmen", "spokeswomen"})
 _RELATIVE = {"who", "which", "that", "whom"}
 # Words a speaker phrase is cut at when it has no entity (a relative clause or apposition
 # makes "critics, who ..., " a long name).
@@ -99,6 +102,14 @@ class SpeakerResolver:
             if entity is not None:
                 return Speaker(entity.name, entity.id, span)
             return Speaker(None, None, span)
+        if root.lemma_.lower() in _MOUTHPIECES:
+            # "a spokesman for Prime Minister Esk", "Esk's spokeswoman": the words are Esk's.
+            principal = next((g for c in root.children if c.dep_ == "prep" and c.lower_ == "for"
+                              for g in c.children if g.dep_ == "pobj"), None) or next(
+                (c for c in root.children if c.dep_ == "poss"), None)
+            entity = self.by_token.get(principal.i) if principal is not None else None
+            if entity is not None:
+                return Speaker(entity.name, entity.id, (phrase.start_char, phrase.end_char))
         if root.pos_ in ("NOUN", "PROPN"):
             entity = self._by_role(root) or self._by_org_noun(root)
             if entity is not None:
