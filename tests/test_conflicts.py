@@ -287,3 +287,12 @@ def test_a_claim_and_its_figure_losing_their_hedges_is_one_conflict(nlp: NlpPipe
     story = align_pair(nlp, c, Config())
     found = [k for claim in story.claims for k in claim.conflicts]
     assert len(found) == 1, [k.summary for k in found]
+
+
+def test_two_story_entities_with_one_name_are_one_source() -> None:
+    from crosswire.align.conflicts import _one_source
+    # The story's entity linking may leave "Hollis" and "Greta Hollis" apart; the names
+    # still make them one source, while two different names stay two.
+    assert _one_source("e_1", "Hollis", "e_2", "Greta Hollis")
+    assert not _one_source("e_1", "Ana Ferreira", "e_2", "Lena Ost")
+    assert not _one_source("e_1", None, "e_2", "Lena Ost")

@@ -31,7 +31,8 @@ from ..config import AnalysisConfig
 from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef, Timex
 from ..nlp.claims import NUMERIC_HEDGES
 from .similarity import embed
-from .units import Unit, before, distance, grain, interval, overlaps, same_source, speaker_key
+from .units import (Unit, before, distance, grain, interval, name_words, overlaps, same_source,
+                    speaker_key)
 
 T = TypeVar("T")
 
@@ -372,12 +373,24 @@ def _said_alike(a: Unit, b: Unit) -> float:
     return fuzz.token_sort_ratio(content(a), content(b)) / 100.0
 
 
+def _one_source(key_a: str | None, name_a: str | None, key_b: str | None,
+                name_b: str | None) -> bool:
+    """Whether two speakers are one source: their keys say so, or, when the story linked
+    them to two entities, their names do ("Hollis" / "Greta Hollis" left apart by the story's
+    entity linking are still one person to a reader)."""
+    if same_source(key_a, key_b):
+        return True
+    return bool(name_a and name_b and same_source(" ".join(name_words(name_a)),
+                                                  " ".join(name_words(name_b))))
+
+
 def _claim_attribution(group: list[Unit], config: AnalysisConfig) -> list[Finding]:
     """One statement credited to different sources by claims that say nearly the same."""
     known = [u for u in group if u.speaker]
     if len({u.article_id for u in known}) < 2:
         return []
-    components = _components(known, lambda a, b: bool(same_source(a.speaker, b.speaker)))
+    components = _components(known, lambda a, b: _one_source(
+        a.speaker, a.claim.speaker, b.speaker, b.claim.speaker))
     if len(components) < 2:
         return []
     close = any(_said_alike(a, b) >= config.align_attribution_threshold
@@ -432,13 +445,18 @@ def _reworded(group: list[Unit], config: AnalysisConfig,
     marks ("We will stay as long as they need us" / "We are not leaving until every family has
     somewhere to go")."""
     entries = [(q, u, fold_words(q.text)) for u in group for q in u.quotes]
+
+    def speakers_differ(x: tuple[Quote, Unit, str], y: tuple[Quote, Unit, str]) -> bool:
+        keys = [speaker_key(e[0].speaker_id, e[0].speaker, entity_ids) or e[1].speaker
+                for e in (x, y)]
+        return bool(keys[0] and keys[1]) and not _one_source(
+            keys[0], x[0].speaker or x[1].claim.speaker, keys[1], y[0].speaker or y[1].claim.speaker)
+
     pairs = [(x, y) for i, x in enumerate(entries) for y in entries[i + 1:]
              if x[1].article_id != y[1].article_id and x[2] and y[2] and x[2] != y[2]
              and not _contains(x[2], y[2])
              and fuzz.ratio(x[2], y[2]) < config.align_quote_similarity
-             and same_source(speaker_key(x[0].speaker_id, x[0].speaker, entity_ids) or x[1].speaker,
-                             speaker_key(y[0].speaker_id, y[0].speaker, entity_ids) or y[1].speaker)
-             is not False]
+             and not speakers_differ(x, y)]
     if not pairs:
         return []
     texts = list(dict.fromkeys(e[0].text for pair in pairs for e in pair))
@@ -466,8 +484,9 @@ def _quote_findings(cluster: list[tuple[Quote, Unit, str]],
     speakers = {q.id: speaker_key(q.speaker_id, q.speaker, entity_ids) or u.speaker
                 for q, u, _ in cluster}
     known = [e for e in cluster if speakers[e[0].id]]
-    by_speaker = _components(known, lambda a, b: bool(same_source(speakers[a[0].id],
-                                                                   speakers[b[0].id])))
+    by_speaker = _components(known, lambda a, b: _one_source(
+        speakers[a[0].id], a[0].speaker or a[1].claim.speaker,
+        speakers[b[0].id], b[0].speaker or b[1].claim.speaker))
     if len(by_speaker) >= 2:
         sides = [[Obs(u, q.span, q.text, q.speaker) for q, u, _ in c] for c in by_speaker]
         names = " vs ".join(str(s[0].value) for s in sides)
@@ -608,7 +627,13 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
     Two figures clash only when they were paired directly, not through a chain of pairs."""
     findings: list[Finding] = []
     claimant = {n.id: _claimant(n, owner[n.id], entity_ids) for n in figures}
+    named = {n.id: n.claimant or owner[n.id].claim.speaker for n in figures}
     when = {n.id: interval(n.as_of) for n in figures}
+
+    def others(n: Number, m: Number) -> bool:
+        """Two known claimants that are not one source."""
+        return bool(claimant[n.id] and claimant[m.id]) and not _one_source(
+            claimant[n.id], named[n.id], claimant[m.id], named[m.id])
 
     def obs(n: Number) -> Obs:
         return Obs(owner[n.id], n.span, n.text, n.value)
@@ -635,8 +660,7 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
         its parent's figure altered it."""
         for m in figures:
             if not _same_value(m.value, n.value) and before(when[n.id], when[m.id]) \
-                    and owner[n.id].family != owner[m.id].family \
-                    and same_source(claimant[n.id], claimant[m.id]) is not False \
+                    and owner[n.id].family != owner[m.id].family and not others(n, m) \
                     and not date_conflict(owner[n.id], owner[m.id]):
                 return m
         return None
@@ -658,7 +682,7 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
     def sources_differ(n: Number, m: Number) -> bool:
         if owner[n.id].family == owner[m.id].family and not (n.claimant and m.claimant):
             return False
-        return same_source(claimant[n.id], claimant[m.id]) is False
+        return others(n, m)
 
     clashing: set[str] = set()
     for i, n in enumerate(current):
@@ -674,7 +698,7 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
         if finding:
             findings.append(finding)
     sources = _components([n for n in current if claimant[n.id] and n.id not in clashing],
-                          lambda a, b: bool(same_source(claimant[a.id], claimant[b.id])))
+                          lambda a, b: not others(a, b))
     if len(sources) >= 2 and len({round(n.value, 6) for n in current}) >= 2:
         claimants = tuple(
             Claimant(entity_id=next((c.claimant_id for c in side if c.claimant_id), None),
