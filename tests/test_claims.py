@@ -75,6 +75,8 @@ def test_certainty_reads_the_modal_in_its_clause(nlp: NlpPipeline, text: str, la
     ("The governor declined to commit to a second rate cut.", "declined-to-confirm"),
     ("Police are investigating whether a heater started the fire.", "hedged"),
     ("The president is expected in Arnby on Tuesday.", "hedged"),
+    # a cue in a relative clause is said in passing: the claim is the main clause
+    ("The driver, who denied all charges, showed no emotion in court.", "asserted"),
 ])
 def test_certainty_of_the_claim_itself(nlp: NlpPipeline, text: str, label: str) -> None:
     # The month is not a modal; a modal under a reporting verb is what was said, however deep

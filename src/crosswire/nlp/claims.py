@@ -132,6 +132,8 @@ def certainty(text: str, tokens: SpacySpan | None = None,
                     or any(s <= offset + match.start() < e for s, e in quoted)
                     or (tokens is not None and _firm_modal(tokens, offset + match.start()))):
                 continue
+            if tokens is not None and _aside(tokens, offset + match.start()):
+                continue
             return label, text[match.start():match.end()]
     return "asserted", None
 
@@ -140,6 +142,20 @@ _MODALS = frozenset({"may", "might", "could"})
 # Clauses that qualify a noun or another event rather than state the claim: "every boat that
 # could dock", "no plan that might work", "before families could return".
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp", "csubj"})
+
+
+def _aside(tokens: SpacySpan, at: int) -> bool:
+    """Whether the cue at character ``at`` sits in a relative clause, a remark about someone
+    in passing ("Sollner, who denied all charges, showed no emotion"): the claim is what the
+    main clause says."""
+    token = next((t for t in tokens if t.idx == at), None)
+    while token is not None and token.head.i != token.i:
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS:
+            return False
+        if token.dep_ == "relcl":
+            return True
+        token = token.head
+    return False
 
 
 def _firm_modal(tokens: SpacySpan, at: int) -> bool:
