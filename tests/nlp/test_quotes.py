@@ -110,6 +110,17 @@ def test_a_quote_goes_to_the_cue_in_its_own_paragraph():
                                                                     for q in result]
 
 
+def test_she_is_someone_named_in_her_own_paragraph():
+    # "Karin Holmqvist" is tagged ORG by the small model here; "she" in her paragraph is
+    # still her, not the person of the paragraph before.
+    text = ("Dr. Lise Tornvall had warned: \"Measles finds every gap.\"\n\n"
+            "At the clinic, mother of three Karin Holmqvist said she had waited two hours. "
+            "\"I should have done this years ago,\" she said.")
+    result, _ = run(text)
+    quote = next(q for q in result if q.text.startswith("I should"))
+    assert quote.speaker == "Karin Holmqvist"
+
+
 def test_quote_running_over_paragraphs():
     text = ("Mirela Castan spoke for twenty minutes. She said:\n\n"
             "\u201cThis government has lost the trust of the assembly.\n\n"

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..records import Entity, Span
 from .attribution import DocView
-from .entities import FEMALE_WORDS, MALE_WORDS, name_key
+from .entities import FEMALE_WORDS, MALE_WORDS, ORG_WORDS, name_key
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _GROUP_PRONOUNS = {"it", "they", "them"}
@@ -129,7 +129,15 @@ class SpeakerResolver:
 
     def _antecedent(self, i: int, types: tuple[str, ...], gender: str | None) -> Entity | None:
         """The most recent entity of ``types`` named before token ``i`` outside quotation
-        marks (a name inside a quote is who the speaker talks about, not who speaks)."""
+        marks (a name inside a quote is who the speaker talks about, not who speaks). For
+        "he"/"she" with no person named earlier in the paragraph, a name there that reads
+        like a person's (two or three capitalised words, none an organisation word) comes
+        before a person of an earlier paragraph: the small model tags some unfamiliar
+        personal names ORG, and a news paragraph rarely reaches back for its pronoun."""
+        if types == ("PERSON",):
+            local = self._in_paragraph(i, gender)
+            if local is not None:
+                return local
         k = bisect.bisect_left(self._positions, i) - 1
         seen = 0
         while k >= 0 and seen < 40:
@@ -143,6 +151,24 @@ class SpeakerResolver:
                 continue
             return entity
         return None
+
+    def _in_paragraph(self, i: int, gender: str | None) -> Entity | None:
+        start = self.view.text.rfind("\n\n", 0, self.doc[i].idx)
+        k = bisect.bisect_left(self._positions, i) - 1
+        named_org = None
+        while k >= 0 and self.doc[self._positions[k]].idx > start:
+            entity = self.entities[self._ids[k]]
+            position = self._positions[k]
+            k -= 1
+            if self.view.in_quote(position):
+                continue
+            if entity.type == "PERSON":
+                if gender and self.gender.get(entity.id, gender) != gender:
+                    continue
+                return entity
+            if entity.type == "ORG" and named_org is None and _person_like(entity.name):
+                named_org = entity
+        return named_org
 
     def _by_role(self, root: Token) -> Entity | None:
         ids = self._roles.get(name_key(root.text)) or self._roles.get(root.lemma_.lower())
@@ -164,6 +190,13 @@ class SpeakerResolver:
             k -= 1
         # Named only after the phrase ("the spokeswoman ... Lena Ost"): the first one.
         return next((self.entities[e] for e in self._ids if e in ids), None)
+
+
+def _person_like(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() and w.isalpha()
+                                        for w in words) \
+        and not any(w.lower() in ORG_WORDS for w in words)
 
 
 def _gender(entity: Entity) -> str | None:
