@@ -26,9 +26,13 @@ class ArticleContext:
     events: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    _text: str | None = None
 
     @property
     def text(self) -> str:
         """The analysed text: ``article.text``, or its leading part when the article is over
-        ``nlp.max_article_chars`` (offsets are the same either way)."""
-        return self.doc.text
+        ``nlp.max_article_chars`` (offsets are the same either way). Read once: ``Doc.text``
+        joins every token on each call, and extractors read the text in their loops."""
+        if self._text is None:
+            self._text = self.doc.text
+        return self._text

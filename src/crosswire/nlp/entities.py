@@ -615,9 +615,9 @@ def _demonym_country(word: str, places: Iterable[str]) -> str | None:
 class _ArticleMentions:
     """Collects an article's name mentions from the parse, in one pass per step."""
 
-    def __init__(self, doc: Doc, article_id: str):
+    def __init__(self, doc: Doc, article_id: str, text: str | None = None):
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token: read it once
+        self.text = doc.text if text is None else text  # Doc.text joins every token: once
         self.article_id = article_id
         self.units: dict[tuple[str, str], _Unit] = {}  # (class, key) -> unit
         self.covered: set[int] = set()  # token indices already in a mention
@@ -850,8 +850,9 @@ def government_of(country_name: str) -> str:
     return f"Government of {article}{country_name}"
 
 
-def link_article(doc: Doc, article_id: str, config: LinkConfig | None = None) -> tuple[Entity, ...]:
-    mentions = _ArticleMentions(doc, article_id)
+def link_article(doc: Doc, article_id: str, config: LinkConfig | None = None,
+                 text: str | None = None) -> tuple[Entity, ...]:
+    mentions = _ArticleMentions(doc, article_id, text)
     mentions.from_ner()
     mentions.seats()
     mentions.unlabelled_names()
@@ -861,7 +862,7 @@ def link_article(doc: Doc, article_id: str, config: LinkConfig | None = None) ->
 
 
 def extract(ctx: ArticleContext) -> tuple[Entity, ...]:
-    return link_article(ctx.doc, ctx.article.id)
+    return link_article(ctx.doc, ctx.article.id, text=ctx.text)
 
 
 # --------------------------------------------------------------------------- story level

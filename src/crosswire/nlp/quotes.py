@@ -50,7 +50,7 @@ class _Draft:
 
 def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
     doc = ctx.doc
-    text = doc.text  # Doc.text joins every token: read it once
+    text = ctx.text
     quoted, mark_warnings = find_quoted(text)
     if mark_warnings:
         ctx.warnings.append(f"quotes: {len(mark_warnings)} quotation mark(s) could not be "
