@@ -269,3 +269,20 @@ def test_long_flattened_list_warns_and_stays_fast():
     assert time.perf_counter() - started < 10
     assert any("very long sentence" in w for w in ctx.warnings)
     assert any(q.text == "All clear" and q.speaker == "Edda Lind" for q in result)
+
+
+def test_a_time_stamp_or_dateline_is_never_the_speaker():
+    # Live-blog time stamps and datelines the parse makes the subject of the cue.
+    result, _ = run("WASHINGTON (AP) \u2014 Senator Ada Brenn has promised that the bill will "
+                    "pass.\n\n9:18 p.m.\n\nAda Brenn says the vote will be close.")
+    assert result and all(q.speaker in (None, "Ada Brenn") for q in result), \
+        [(q.text, q.speaker) for q in result]
+
+
+def test_a_name_before_a_colon_is_its_source():
+    # A transcript's "Name: words": when the cue model takes the colon as a cue and the
+    # source model finds no subject, the name before the colon is the source.
+    from crosswire.nlp.attribution import _name_before
+    doc = nlp()("The debate ran late.\n\nKasimir Trell: We will not sign this agreement.")
+    colon = next(t for t in doc if t.text == ":")
+    assert " ".join(doc[i].text for i in _name_before(colon)) == "Kasimir Trell"

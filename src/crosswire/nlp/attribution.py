@@ -312,7 +312,8 @@ def source_candidates(head: Token, view: DocView) -> list[Candidate]:
     def add(label: str, token: Token, exclude: range | None = None) -> None:
         tokens = tuple(i for i in _edges(token) if not skip[i]
                        and (exclude is None or i not in exclude))
-        if tokens and label not in out:
+        tokens = _own_paragraph(head.doc, tokens)
+        if tokens and label not in out and not _never_a_source(head.doc, tokens):
             out[label] = tokens
 
     for child in head.children:
@@ -340,6 +341,36 @@ def source_candidates(head: Token, view: DocView) -> list[Candidate]:
     if head.dep_ == "relcl":
         add("relhead", head.head, _edges(head))
     return [Candidate(label, tokens) for label, tokens in out.items()]
+
+
+def _name_before(colon: Token) -> tuple[int, ...]:
+    """The proper name (one to four tokens) ending right before a colon on its line."""
+    doc, i = colon.doc, colon.i - 1
+    run: list[int] = []
+    while i >= 0 and len(run) < 4 and doc[i].pos_ == "PROPN" and "\n" not in doc[i].text_with_ws:
+        run.append(i)
+        i -= 1
+    return tuple(reversed(run))
+
+
+def _own_paragraph(doc, tokens: tuple[int, ...]) -> tuple[int, ...]:  # noqa: ANN001 (Doc)
+    """The part of a source phrase after the last paragraph break inside it: a live blog's
+    "12:15 p.m.¶President Obama says" parses the time stamp into the subject."""
+    for k in range(len(tokens) - 1, 0, -1):
+        if "\n\n" in "".join(doc[i].text_with_ws for i in range(tokens[k - 1], tokens[k])):
+            return tokens[k:]
+    return tokens
+
+
+def _never_a_source(doc, tokens: tuple[int, ...]) -> bool:  # noqa: ANN001 (Doc)
+    """A time stamp ("9:18 p.m.") or a dateline ("WASHINGTON (AP) —") the parse made a
+    subject."""
+    if all(doc[i].ent_type_ in ("TIME", "DATE") or doc[i].is_punct for i in tokens):
+        return True
+    first, last = doc[tokens[0]], doc[tokens[-1]]
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    return first.is_upper and len(first.text) > 2 and first.i <= 2 and after is not None \
+        and after.text in ("(", "\u2014", "\u2013", "-", "--")
 
 
 def source_features(head: Token, cand: Candidate, view: DocView) -> list[str]:
@@ -446,6 +477,11 @@ def decode(head: Token, view: DocView, model: AttributionModel, score: float) ->
     cue = cue_span(head)
     sources = source_candidates(head, view)
     source = max(sources, key=lambda c: model.source.score(source_features(head, c, view)))
+    if head.text == ":" and not source.tokens:
+        # "Kasich: ..." in a transcript: the name right before the colon speaks.
+        named = _name_before(head)
+        if named:
+            source = Candidate("colon", named)
     taken = set(range(*cue)) | set(source.tokens)
     best = None
     best_score = -1.0
