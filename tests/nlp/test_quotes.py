@@ -286,3 +286,10 @@ def test_a_name_before_a_colon_is_its_source():
     doc = nlp()("The debate ran late.\n\nKasimir Trell: We will not sign this agreement.")
     colon = next(t for t in doc if t.text == ":")
     assert " ".join(doc[i].text for i in _name_before(colon)) == "Kasimir Trell"
+
+
+def test_a_dateline_hung_on_the_subject_is_cut_off():
+    result, _ = run("WASHINGTON (AP) \u2014 Senator Ada Brenn has delivered a speech saying the "
+                    "bill will pass.")
+    assert result and all(q.speaker == "Ada Brenn" for q in result), \
+        [(q.text, q.speaker) for q in result]

@@ -312,7 +312,7 @@ def source_candidates(head: Token, view: DocView) -> list[Candidate]:
     def add(label: str, token: Token, exclude: range | None = None) -> None:
         tokens = tuple(i for i in _edges(token) if not skip[i]
                        and (exclude is None or i not in exclude))
-        tokens = _own_paragraph(head.doc, tokens)
+        tokens = _without_dateline(head.doc, _own_paragraph(head.doc, tokens))
         if tokens and label not in out and not _never_a_source(head.doc, tokens):
             out[label] = tokens
 
@@ -362,6 +362,24 @@ def _own_paragraph(doc, tokens: tuple[int, ...]) -> tuple[int, ...]:  # noqa: AN
     return tokens
 
 
+_DASHES = ("\u2014", "\u2013", "-", "--")
+
+
+def _without_dateline(doc, tokens: tuple[int, ...]) -> tuple[int, ...]:  # noqa: ANN001 (Doc)
+    """A source phrase without the dateline the parse hung on it ("WASHINGTON (AP) — Donald
+    Trump"): an upper-case word opening the text or a line, up to its dash."""
+    if not tokens:
+        return tokens
+    first = doc[tokens[0]]
+    opens_line = first.i == 0 or "\n" in doc[first.i - 1].text_with_ws
+    if not (first.is_upper and len(first.text) > 2 and opens_line):
+        return tokens
+    for k, i in enumerate(tokens[:10]):
+        if doc[i].text in _DASHES:
+            return tokens[k + 1:]
+    return tokens
+
+
 def _never_a_source(doc, tokens: tuple[int, ...]) -> bool:  # noqa: ANN001 (Doc)
     """A time stamp ("9:18 p.m.") or a dateline ("WASHINGTON (AP) —") the parse made a
     subject."""
@@ -370,7 +388,7 @@ def _never_a_source(doc, tokens: tuple[int, ...]) -> bool:  # noqa: ANN001 (Doc)
     first, last = doc[tokens[0]], doc[tokens[-1]]
     after = doc[last.i + 1] if last.i + 1 < len(doc) else None
     return first.is_upper and len(first.text) > 2 and first.i <= 2 and after is not None \
-        and after.text in ("(", "\u2014", "\u2013", "-", "--")
+        and (after.text == "(" or after.text in _DASHES)
 
 
 def source_features(head: Token, cand: Candidate, view: DocView) -> list[str]:
