@@ -201,9 +201,15 @@ def align(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
     return out
 
 
+def unit_texts(doc: Doc) -> list[str]:
+    """What provenance encodes of an article: its units' unquoted words. The cross-source
+    stage asks for these ahead of time, in one call for every article of its pairs."""
+    return [u.text for u in doc.units]
+
+
 def _unit_vectors(doc: Doc, embedder: Embedder) -> np.ndarray:
     if doc.vectors is None:
-        doc.vectors = embedder.encode([u.text for u in doc.units])
+        doc.vectors = embedder.encode(unit_texts(doc))
     return doc.vectors
 
 

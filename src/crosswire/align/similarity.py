@@ -31,9 +31,15 @@ def embed(texts: list[str], model: str) -> np.ndarray:
     return get_embedder(model).encode(texts)
 
 
+def claim_texts(units: list[Unit]) -> list[str]:
+    """What :func:`pair_scores` encodes: the claims as written. The cross-source stage asks
+    for these ahead of time, in one call for all the stories it rebuilds."""
+    return [u.claim.text for u in units]
+
+
 def pair_scores(units: list[Unit], model: str) -> np.ndarray:
     """Square matrix of pair scores in [0, 1]; -1 between claims of the same article."""
-    texts = [u.claim.text for u in units]
+    texts = claim_texts(units)
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     articles = np.array([u.article_id for u in units])

@@ -9,6 +9,13 @@
 4. Per touched story: independent sources (derivation components), title, story-level
    entities, claim alignment, summary; then saved.
 
+Sentence embeddings are most of the stage's work. Each step asks for the vectors it will
+compare in one call before it starts (documents; the sentences of the articles in provenance
+pairs; the claims of the stories with two articles or more), through the same functions that
+give the texts when they are compared, so no text is encoded twice and the model works on
+large batches of texts of similar length; the comparisons then find their vectors in the
+cache.
+
 Non-English articles are stored and parsed-as-skipped upstream; they get no story (the
 embeddings are English-only), with a warning. A re-run on stored articles changes nothing.
 """
@@ -19,12 +26,14 @@ import dataclasses
 import json
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import numpy as np
 
 from .. import brief, provenance
-from ..align import align_story
+from ..align import align_story, similarity
+from ..align.units import units_of
 from ..cluster import Clusterer, Member, day_of, document_text, members_from_rows, terms
 from ..config import Config
 from ..embed import CachedEmbedder, get_embedder
@@ -34,6 +43,10 @@ from ..records import Derivation, ParsedArticle, Story, content_id
 from ..store import Store
 
 log = logging.getLogger(__name__)
+
+# Touched stories are rebuilt in groups of about this many articles: one call encodes a
+# group's claims (a large batch) and only one group's parses are held at a time.
+_REBUILD_GROUP = 500
 
 
 def build_stories(parsed: list[ParsedArticle], config: Config, store: Store) -> list[Story]:
@@ -110,16 +123,26 @@ def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cac
     old = store.parsed_any([a for a in involved if a not in docs])
     docs |= {a: provenance.make_doc(p, analysis.provenance_min_words) for a, p in old.items()}
     known = [e for e in store.derivations_touching(involved) if e.child in docs]
+    # Every sentence vector judging the pairs may compare, asked for in one call.
+    embedder.encode([t for a in involved if a in docs for t in provenance.unit_texts(docs[a])])
     edges = provenance.derive(docs, pairs, embedder, analysis, known)
     store.replace_derivations([a for a in involved if a in docs], edges)
 
-    # Rebuild and save every touched story.
+    # Rebuild and save every touched story, a group of stories at a time.
     ids_in_use = {k for k in full if not k.startswith("new:")}
     stories = []
-    for key in sorted(full):
-        if full[key]:
+    for group in _groups([k for k in sorted(full) if full[k]], full):
+        parsed = store.parsed_any(sorted({a for k in group for a in full[k]}))
+        # Every claim vector aligning the group will compare, asked for in one call.
+        # Alignment reads them through the in-memory cache alone, as it always has: they stay
+        # out of the store. (The few texts the conflict checks compare, chosen pair by pair,
+        # are encoded when asked: asking for every candidate would encode many times more.)
+        CachedEmbedder(embedder.inner).encode([t for k in group if len(full[k]) > 1 for t in
+                                               _claim_texts([parsed[a] for a in full[k]
+                                                             if a in parsed])])
+        for key in group:
             story = _story(key, full[key], assignment.history.get(key, []), ids_in_use, config,
-                           store)
+                           store, parsed)
             ids_in_use.add(story.id)
             stories.append(story)
     store.delete_stories(sorted(gone))
@@ -140,8 +163,29 @@ def _window_rows(fresh: list[Member], window: int, model: str, store: Store) -> 
     return store.cluster_members(model, first.isoformat(), last_day.isoformat())
 
 
+def _groups(keys: list[str], full: dict[str, list[str]]) -> Iterator[list[str]]:
+    """The story keys in order, in groups of about ``_REBUILD_GROUP`` articles."""
+    group: list[str] = []
+    size = 0
+    for key in keys:
+        group.append(key)
+        size += len(full[key])
+        if size >= _REBUILD_GROUP:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _claim_texts(members: list[ParsedArticle]) -> list[str]:
+    """The claims that aligning a story of these articles compares (families and entities
+    change nothing of a claim's text)."""
+    return similarity.claim_texts(units_of(members, dict.fromkeys((p.id for p in members), 0),
+                                           {}))
+
+
 def _story(key: str, article_ids: list[str], events: list[str], ids_in_use: set[str],
-           config: Config, store: Store) -> Story:
+           config: Config, store: Store, parsed: dict[str, ParsedArticle]) -> Story:
     stored = None if key.startswith("new:") else store.story(key)
     if stored is not None:
         story_id = key
@@ -151,7 +195,6 @@ def _story(key: str, article_ids: list[str], events: list[str], ids_in_use: set[
         # any stored story: saving would overwrite that story and lose its other members.
         if story_id in ids_in_use or store.story(story_id) is not None:
             story_id = content_id("s", *sorted(article_ids))
-    parsed = store.parsed_any(article_ids)
     articles = {a.id: a for a in store.articles(article_ids)}
     order = sorted(article_ids, key=lambda a: (articles[a].published is None,
                                                articles[a].published or "", a))
