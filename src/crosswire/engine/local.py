@@ -9,6 +9,7 @@ are recognised by their source and content hash, parses by article id and extrac
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from ..progress import SILENT, Reporter
 from ..records import ParsedArticle, RawDocument, Skipped, Story
 from ..store import Store
 from .stories import build_stories
-from .workers import parse_parallel
+from .workers import WorkerEmbedder, Workers
 
 # Fewer new articles than this are parsed in-process (a worker start-up costs a model load).
 PARALLEL_MIN = 200
@@ -96,9 +97,12 @@ def _skip(store: Store, result: RunResult, item: Skipped) -> None:
 
 
 def parse(article_ids: list[str], config: Config, store: Store, reporter: Reporter = SILENT,
-          result: RunResult | None = None, task: int | None = None) -> dict[str, ParsedArticle]:
+          result: RunResult | None = None, task: int | None = None,
+          workers: Workers | None = None) -> dict[str, ParsedArticle]:
     """ParsedArticles for the ids, parsing only those without a current stored parse.
-    Progress goes to ``task`` when given (a run in chunks keeps one bar)."""
+    Progress goes to ``task`` when given (a run in chunks keeps one bar). Parsing is spread
+    over ``workers`` when given (a run keeps them for its later stages), else over workers
+    of this call's own when ``engine.workers`` allows."""
     nlp = NlpPipeline(config.nlp)
     parsed = store.parsed(article_ids, nlp.version)
     todo = [a for a in store.articles([i for i in article_ids if i not in parsed])]
@@ -106,23 +110,25 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
         task = reporter.stage("Understanding articles", len(todo))
     else:
         reporter.advance(task, len(article_ids) - len(todo))  # already parsed before
-    pending: list[ParsedArticle] = []
-    workers = config.engine.workers
     # Starting workers costs a model load each: worth it only for a real batch of articles.
-    stream = (parse_parallel(todo, config.nlp, workers) if workers > 1 and len(todo) >= PARALLEL_MIN
-              else nlp.pipe(todo))
-    for item in stream:
-        if isinstance(item, Skipped):
-            store.add_skipped(item)
-            if result is not None:
-                result.skipped.append(item)
-        else:
-            parsed[item.id] = item
-            pending.append(item)
-            if len(pending) >= 64:
-                store.add_parsed(pending, nlp.version)
-                pending = []
-        reporter.advance(task)
+    parallel = config.engine.workers > 1 and len(todo) >= PARALLEL_MIN
+    pending: list[ParsedArticle] = []
+    with contextlib.ExitStack() as stack:
+        if parallel and workers is None:
+            workers = stack.enter_context(Workers(config, config.engine.workers))
+        stream = workers.parse(todo) if parallel and workers is not None else nlp.pipe(todo)
+        for item in stream:
+            if isinstance(item, Skipped):
+                store.add_skipped(item)
+                if result is not None:
+                    result.skipped.append(item)
+            else:
+                parsed[item.id] = item
+                pending.append(item)
+                if len(pending) >= 64:
+                    store.add_parsed(pending, nlp.version)
+                    pending = []
+            reporter.advance(task)
     if pending:
         store.add_parsed(pending, nlp.version)
     return parsed
@@ -141,16 +147,21 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
     task = reporter.stage("Cross-checking sources", len(result.article_ids))
     stories: dict[str, Story] = {}
     size = config.engine.chunk_size
-    for start in range(0, len(result.article_ids), size):
-        chunk = result.article_ids[start:start + size]
-        started = time.perf_counter()
-        parsed = parse(chunk, config, store, reporter, result, nlp_task)
-        result.timings["nlp"] += time.perf_counter() - started
-        started = time.perf_counter()
-        for story in build_stories([parsed[i] for i in chunk if i in parsed], config, store):
-            stories[story.id] = story
-        result.timings["cross-source"] += time.perf_counter() - started
-        reporter.advance(task, len(chunk))
+    # One set of worker processes for the whole run, parsing and then encoding what the
+    # cross-source stage asks for (started only when a stage has enough work for them).
+    with Workers(config, config.engine.workers) as workers:
+        encoder = WorkerEmbedder(workers) if config.engine.workers > 1 else None
+        for start in range(0, len(result.article_ids), size):
+            chunk = result.article_ids[start:start + size]
+            started = time.perf_counter()
+            parsed = parse(chunk, config, store, reporter, result, nlp_task, workers)
+            result.timings["nlp"] += time.perf_counter() - started
+            started = time.perf_counter()
+            for story in build_stories([parsed[i] for i in chunk if i in parsed], config,
+                                       store, encoder):
+                stories[story.id] = story
+            result.timings["cross-source"] += time.perf_counter() - started
+            reporter.advance(task, len(chunk))
     # A later chunk may have grown or merged a story an earlier chunk returned.
     result.stories = [s for s in (store.story(sid) for sid in stories) if s is not None]
     return result

@@ -12,9 +12,9 @@
 Sentence embeddings are most of the stage's work. Each step asks for the vectors it will
 compare in one call before it starts (documents; the sentences of the articles in provenance
 pairs; the claims of the stories with two articles or more), through the same functions that
-give the texts when they are compared, so no text is encoded twice and the model works on
-large batches of texts of similar length; the comparisons then find their vectors in the
-cache.
+give the texts when they are compared, so no text is encoded twice and a large call can be
+spread over worker processes (``encoder``: the local engine's); the comparisons then find
+their vectors in the cache.
 
 Non-English articles are stored and parsed-as-skipped upstream; they get no story (the
 embeddings are English-only), with a warning. A re-run on stored articles changes nothing.
@@ -36,7 +36,7 @@ from ..align import align_story, similarity
 from ..align.units import units_of
 from ..cluster import Clusterer, Member, day_of, document_text, members_from_rows, terms
 from ..config import Config
-from ..embed import CachedEmbedder, get_embedder
+from ..embed import CachedEmbedder, Embedder, get_embedder
 from ..errors import CrosswireError
 from ..nlp.entities import link_story
 from ..records import Derivation, ParsedArticle, Story, content_id
@@ -45,12 +45,16 @@ from ..store import Store
 log = logging.getLogger(__name__)
 
 # Touched stories are rebuilt in groups of about this many articles: one call encodes a
-# group's claims (a large batch) and only one group's parses are held at a time.
+# group's claims (enough to keep every worker process busy) and only one group's parses are
+# held at a time.
 _REBUILD_GROUP = 500
 
 
-def build_stories(parsed: list[ParsedArticle], config: Config, store: Store) -> list[Story]:
-    """Place the run's articles in stories (new or stored) and rebuild every touched story."""
+def build_stories(parsed: list[ParsedArticle], config: Config, store: Store,
+                  encoder: Embedder | None = None) -> list[Story]:
+    """Place the run's articles in stories (new or stored) and rebuild every touched story.
+    ``encoder`` runs the configured embedding model (``analysis.embedding_model``) elsewhere;
+    by default it runs in this process."""
     analysis = config.analysis
     english = [p for p in parsed if p.article.is_english]
     others = [p.article for p in parsed if not p.article.is_english]
@@ -63,7 +67,8 @@ def build_stories(parsed: list[ParsedArticle], config: Config, store: Store) -> 
                     ", ".join(f"{n} in {lang}" for lang, n in languages.most_common()))
     if not english:
         return []
-    embedder = get_embedder(analysis.embedding_model, store)
+    embedder = (get_embedder(analysis.embedding_model, store) if encoder is None
+                else CachedEmbedder(encoder, store))
     clustered = {row["article_id"] for row in store.cluster_members(
         embedder.name, article_ids=[p.id for p in english])}
     new = sorted((p for p in english if p.id not in clustered), key=lambda p: p.id)
