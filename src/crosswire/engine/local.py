@@ -21,7 +21,7 @@ from ..nlp import NlpPipeline
 from ..progress import SILENT, Reporter
 from ..records import ParsedArticle, RawDocument, Skipped, Story
 from ..store import Store
-from .stories import build_stories
+from .stories import place_articles
 from .workers import WorkerEmbedder, Workers
 
 # Fewer new articles than this are parsed in-process (a worker start-up costs a model load).
@@ -145,7 +145,7 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
     result.timings["nlp"] = result.timings["cross-source"] = 0.0
     nlp_task = reporter.stage("Understanding articles", len(result.article_ids))
     task = reporter.stage("Cross-checking sources", len(result.article_ids))
-    stories: dict[str, Story] = {}
+    story_ids: dict[str, None] = {}  # in order of first appearance
     size = config.engine.chunk_size
     # One set of worker processes for the whole run, parsing and then encoding what the
     # cross-source stage asks for (started only when a stage has enough work for them).
@@ -157,11 +157,10 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
             parsed = parse(chunk, config, store, reporter, result, nlp_task, workers)
             result.timings["nlp"] += time.perf_counter() - started
             started = time.perf_counter()
-            for story in build_stories([parsed[i] for i in chunk if i in parsed], config,
-                                       store, encoder):
-                stories[story.id] = story
+            story_ids.update(dict.fromkeys(place_articles(
+                [parsed[i] for i in chunk if i in parsed], config, store, encoder)))
             result.timings["cross-source"] += time.perf_counter() - started
             reporter.advance(task, len(chunk))
     # A later chunk may have grown or merged a story an earlier chunk returned.
-    result.stories = [s for s in (store.story(sid) for sid in stories) if s is not None]
+    result.stories = [s for s in (store.story(sid) for sid in story_ids) if s is not None]
     return result

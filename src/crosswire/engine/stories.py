@@ -52,9 +52,18 @@ _REBUILD_GROUP = 500
 
 def build_stories(parsed: list[ParsedArticle], config: Config, store: Store,
                   encoder: Embedder | None = None) -> list[Story]:
-    """Place the run's articles in stories (new or stored) and rebuild every touched story.
-    ``encoder`` runs the configured embedding model (``analysis.embedding_model``) elsewhere;
-    by default it runs in this process."""
+    """Place the run's articles in stories (new or stored) and rebuild every touched story;
+    return the stories of the run's English articles. ``encoder`` runs the configured
+    embedding model (``analysis.embedding_model``) elsewhere; by default it runs in this
+    process."""
+    return [s for s in (store.story(sid) for sid in place_articles(parsed, config, store, encoder))
+            if s is not None]
+
+
+def place_articles(parsed: list[ParsedArticle], config: Config, store: Store,
+                   encoder: Embedder | None = None) -> list[str]:
+    """:func:`build_stories`, returning the story ids only (a run in chunks loads each
+    story once, after its last chunk)."""
     analysis = config.analysis
     english = [p for p in parsed if p.article.is_english]
     others = [p.article for p in parsed if not p.article.is_english]
@@ -74,8 +83,7 @@ def build_stories(parsed: list[ParsedArticle], config: Config, store: Store,
     new = sorted((p for p in english if p.id not in clustered), key=lambda p: p.id)
     if new:
         _place(new, config, store, embedder)
-    return [s for s in (store.story(sid) for sid in store.stories_of_articles(
-        [p.id for p in english])) if s is not None]
+    return store.stories_of_articles([p.id for p in english])
 
 
 def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: CachedEmbedder) -> None:
