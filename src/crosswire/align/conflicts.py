@@ -447,8 +447,7 @@ def _reworded(group: list[Unit], config: AnalysisConfig,
     entries = [(q, u, fold_words(q.text)) for u in group for q in u.quotes]
 
     def speakers_differ(x: tuple[Quote, Unit, str], y: tuple[Quote, Unit, str]) -> bool:
-        keys = [speaker_key(e[0].speaker_id, e[0].speaker, entity_ids) or e[1].speaker
-                for e in (x, y)]
+        keys = [_quote_speaker(e[0], e[1], entity_ids) for e in (x, y)]
         return bool(keys[0] and keys[1]) and not _one_source(
             keys[0], x[0].speaker or x[1].claim.speaker, keys[1], y[0].speaker or y[1].claim.speaker)
 
@@ -473,6 +472,11 @@ def _reworded(group: list[Unit], config: AnalysisConfig,
     return [finding] if finding else []
 
 
+def _quote_speaker(quote: Quote, unit: Unit, entity_ids: dict[str, str]) -> str | None:
+    """The quote's own speaker key, else its claim's."""
+    return speaker_key(quote.speaker_id, quote.speaker, entity_ids) or unit.speaker
+
+
 def _contains(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     return len(short.split()) >= 2 and f" {short} " in f" {long} "
@@ -481,7 +485,7 @@ def _contains(a: str, b: str) -> bool:
 def _quote_findings(cluster: list[tuple[Quote, Unit, str]],
                     entity_ids: dict[str, str]) -> list[Finding]:
     out: list[Finding] = []
-    speakers = {q.id: speaker_key(q.speaker_id, q.speaker, entity_ids) or u.speaker
+    speakers = {q.id: _quote_speaker(q, u, entity_ids)
                 for q, u, _ in cluster}
     known = [e for e in cluster if speakers[e[0].id]]
     by_speaker = _components(known, lambda a, b: _one_source(

@@ -15,9 +15,10 @@ from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # Words after which a capitalised name is a location ("in Dravik", "port of Valmont").
+_LOCATIVE = (r"(in|at|near|outside|inside|from|to|into|across|through|towards?|around|"
+             r"(?:port|town|city|village|district|region|province|county|harbou?r|capital) of)")
 _PLACE_FRAME = re.compile(
-    r"\b(in|at|near|outside|inside|from|to|into|across|through|towards?|around|"
-    r"(?:port|town|city|village|district|region|province|county|harbou?r|capital) of)"
+    r"\b" + _LOCATIVE +
     r"\s+(?:(?:the|neighbouring|neighboring|nearby|northern|southern|eastern|western|central|"
     r"coastal|downtown|rural|suburban)\s+)*"
     r"((?:[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
@@ -277,14 +278,15 @@ def _places(parsed: ParsedArticle) -> list[Place]:
     return sorted(found.values(), key=lambda p: p.span)
 
 
+_FRAME_BEFORE = re.compile(r"(?s).*\b" + _LOCATIVE + r"\s+(?:[a-z]+\s+){0,3}$")
+
+
 def _place(text: str, span: Span) -> Place:
     name = text[span[0]:span[1]]
     before_text = text[max(0, span[0] - 40):span[0]]
     # The nearest locative word (the greedy ".*" skips earlier ones: "work to a contractor
     # in Kaldoria" is "in").
-    frame = re.search(r"(?s).*\b(in|at|near|outside|inside|from|to|into|across|through|"
-                      r"towards?|around|(?:port|town|city|village|district|region|province|"
-                      r"county|harbou?r|capital) of)\s+(?:[a-z]+\s+){0,3}$", before_text)
+    frame = _FRAME_BEFORE.search(before_text)
     if frame is None:
         return Place(key=_key(name), text=name, span=span, frame=None)
     start = max(0, span[0] - 40) + frame.start(1)
