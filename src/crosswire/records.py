@@ -319,16 +319,16 @@ class Story:
 # --------------------------------------------------------------------------- (de)serialisation
 
 import dataclasses as _dc  # noqa: E402  (kept beside the helpers that need it)
+import functools as _functools  # noqa: E402
 import types as _types  # noqa: E402
 import typing as _typing  # noqa: E402
-
-_HINTS: dict[type, dict[str, object]] = {}
 
 
 def to_dict(record: object) -> object:
     """Plain JSON-ready structure of a record (tuples become lists)."""
-    if _dc.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_dict(getattr(record, f.name)) for f in _dc.fields(record)}
+    names = _field_names(type(record))
+    if names is not None:
+        return {name: to_dict(getattr(record, name)) for name in names}
     if isinstance(record, (tuple, list)):
         return [to_dict(item) for item in record]
     if isinstance(record, bytes):
@@ -338,23 +338,51 @@ def to_dict(record: object) -> object:
 
 def from_dict(cls: type, data: object) -> object:
     """Inverse of :func:`to_dict` for any record class of this module."""
-    return _build(cls, data)
+    build = _builder(cls)
+    return data if build is None or data is None else build(data)
 
 
-def _build(kind: object, data: object) -> object:
-    if data is None:
+@_functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if not _dc.is_dataclass(cls):
         return None
+    return tuple(f.name for f in _dc.fields(cls))
+
+
+_Builder = _typing.Callable[[object], object]
+
+
+@_functools.lru_cache(maxsize=None)
+def _builder(kind: object) -> _Builder | None:
+    """How to rebuild a value of type ``kind`` from its JSON form, worked out once per type
+    (loading stories and parsed articles is most of the store's read time): None when the
+    JSON value is the value itself (strings, numbers, literals)."""
     origin = _typing.get_origin(kind)
     if origin in (_types.UnionType, _typing.Union):
         options = [a for a in _typing.get_args(kind) if a is not type(None)]
-        return _build(options[0], data) if len(options) == 1 else data
+        inner = _builder(options[0]) if len(options) == 1 else None
+        return None if inner is None else (lambda data: None if data is None else inner(data))
     if origin is tuple:
         args = _typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], item) for item in data)  # type: ignore[union-attr]
-        return tuple(_build(a, item) for a, item in zip(args, data))  # type: ignore[arg-type]
-    if origin is _typing.Literal:
-        return data
+            item = _builder(args[0])
+            if item is None:
+                return tuple  # type: ignore[return-value]
+            return lambda data: tuple(item(x) for x in data)  # type: ignore[union-attr]
+        items = [_builder(a) for a in args]
+        return lambda data: tuple(x if b is None else b(x)
+                                  for b, x in zip(items, data))  # type: ignore[call-overload]
+    if isinstance(kind, type) and _dc.is_dataclass(kind):
+        hints = _typing.get_type_hints(kind)
+        fields = [(f.name, _builder(hints[f.name])) for f in _dc.fields(kind)]
+        cls = kind
+
+        def build(data: object) -> object:
+            return cls(**{name: (value if b is None or value is None else b(value))
+                          for name, b in fields if name in data  # type: ignore[operator]
+                          for value in (data[name],)})  # type: ignore[index]
+        return build
+    return None
     if isinstance(kind, type) and _dc.is_dataclass(kind):
         hints = _HINTS.get(kind)
         if hints is None:

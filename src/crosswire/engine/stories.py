@@ -144,8 +144,12 @@ def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cac
     # Rebuild and save every touched story, a group of stories at a time.
     ids_in_use = {k for k in full if not k.startswith("new:")}
     stories = []
+    in_memory = {p.id: p for p in new}
     for group in _groups([k for k in sorted(full) if full[k]], full):
-        parsed = store.parsed_any(sorted({a for k in group for a in full[k]}))
+        # This run's articles are at hand; only stored members are read back.
+        wanted = sorted({a for k in group for a in full[k]})
+        parsed = {a: in_memory[a] for a in wanted if a in in_memory}
+        parsed |= store.parsed_any([a for a in wanted if a not in in_memory])
         # Every claim vector aligning the group will compare, asked for in one call.
         # Alignment reads them through the in-memory cache alone, as it always has: they stay
         # out of the store. (The few texts the conflict checks compare, chosen pair by pair,
