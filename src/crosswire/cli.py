@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import api
+from . import api, embed
 from .config import Config
 from .engine import local
 from .errors import ConfigError, CrosswireError
@@ -165,6 +165,18 @@ def watch(feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs.")
         except KeyboardInterrupt:
             err.print("stopped")
     raise typer.Exit(_report_skipped(skipped, config.quiet))
+
+
+@app.command()
+def prepare(config_file: ConfigOption = None) -> None:
+    """Make the embedding model ready now rather than on the first run (the int8 encoder is
+    exported once from the installed MiniLM package; nothing is downloaded)."""
+    config = _config(config_file, None, False)
+    try:
+        ready = embed.prepare(config.analysis.embedding_model)
+    except CrosswireError as exc:
+        raise _fatal(exc) from exc
+    err.print(f"embedding model ready: {ready}")
 
 
 @app.command()
