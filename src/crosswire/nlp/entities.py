@@ -268,13 +268,6 @@ class _Linker:
             out.append(head)
         return sorted(out, key=lambda u: u.order)
 
-    def _pairs(self):
-        units = self.units
-        for i in range(len(units)):
-            for j in range(i + 1, len(units)):
-                if units[i].cls == units[j].cls:
-                    yield i, j
-
     def _same_names(self) -> None:
         seen: dict[tuple[str, str], int] = {}
         for i, unit in enumerate(self.units):
@@ -366,7 +359,16 @@ class _Linker:
         units = self.units
         skeletons = [{(skeleton(f), name_key(f)) for f in u.forms if not _is_acronym(f)}
                      for u in units]
-        for i, j in self._pairs():
+        # Only two units of one class sharing a skeleton can be variants: the pairs come from
+        # an index by skeleton (a story has hundreds of units), in the order of all pairs.
+        classes = [u.cls for u in units]
+        by_skeleton: dict[tuple[str, str], list[int]] = {}
+        for i, forms in enumerate(skeletons):
+            for sk in {sk for sk, _ in forms if sk}:
+                by_skeleton.setdefault((classes[i], sk), []).append(i)
+        pairs = sorted({(i, j) for ids in by_skeleton.values()
+                        for n, i in enumerate(ids) for j in ids[n + 1:]})
+        for i, j in pairs:
             if self.find(i) == self.find(j):
                 continue
             for sk_i, key_i in skeletons[i]:
