@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
 
@@ -96,15 +97,17 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
     units: list[Unit] = []
     for parsed in members:
         places = _places(parsed)
+        # Filtered once per article, not once per claim.
+        direct = [q for q in parsed.quotes if q.kind == "direct"]
+        dated = [t for t in parsed.timexes if t.type in ("DATE", "TIME")
+                 and interval(t.value) is not None]
         for claim in parsed.claims:
             start, end = claim.span
             units.append(Unit(
                 index=len(units), claim=claim, family=families[parsed.id],
                 numbers=tuple(n for n in parsed.numbers if _within(n.span, start, end)),
-                quotes=tuple(q for q in parsed.quotes if q.kind == "direct"
-                             and q.span[0] < end and start < q.span[1]),
-                dates=tuple(t for t in parsed.timexes if t.type in ("DATE", "TIME")
-                            and interval(t.value) is not None and _within(t.span, start, end)),
+                quotes=tuple(q for q in direct if q.span[0] < end and start < q.span[1]),
+                dates=tuple(t for t in dated if _within(t.span, start, end)),
                 places=tuple(p for p in places if _within(p.span, start, end)),
                 speaker=speaker_key(claim.speaker_id, claim.speaker, entity_ids),
                 published=parsed.article.published,
@@ -175,6 +178,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 
+@lru_cache(maxsize=8192)  # asked again for each claim pair a story compares
 def interval(value: str | None) -> tuple[date, date] | None:
     """First and last day a TIMEX3 calendar value can mean; None for anything else."""
     if not value:
