@@ -115,6 +115,8 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-spacy", action="store_true",
+                        help="crosswire only (a memory or growth run): no raw spaCy run, no ratio")
     args = parser.parse_args()
     config = Config().replace("engine", workers=args.workers)
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +126,8 @@ def main() -> None:
             result = local.analyze([str(args.corpus)], config, store)
             crosswire_s = time.perf_counter() - started
             texts = [a.text for a in store.articles(result.article_ids) if a.is_english]
-        spacy_s = raw_spacy(texts, tuple(config.nlp.models), args.workers, config.nlp.batch_size)
+        spacy_s = (float("nan") if args.no_spacy else
+                   raw_spacy(texts, tuple(config.nlp.models), args.workers, config.nlp.batch_size))
     n = len(result.article_ids)
     figures = {
         "articles": n, "english_articles": len(texts), "workers": args.workers,
