@@ -270,7 +270,8 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, out: Path) -> R
         write_run(spark, out, run)
         article_ids, _, skipped = load_parquet(out, store, NlpPipeline(config.nlp).version)
         result = RunResult(article_ids=article_ids, skipped=list(skipped))
-        result.stories = build_stories(spark, run.parsed.map(lambda r: r[3]), config, store)
+        result.stories = build_stories(spark, run.parsed.map(lambda r: r[3]), article_ids, config,
+                                       store)
         write_table(spark, out, "stories", [(s.id, json.dumps(to_dict(s))) for s in result.stories])
     finally:
         spark.stop()

@@ -68,24 +68,33 @@ def place_articles(parsed: list[ParsedArticle], config: Config, store: Store,
     story once, after its last chunk)."""
     analysis = config.analysis
     english = [p for p in parsed if p.article.is_english]
-    others = [p.article for p in parsed if not p.article.is_english]
-    if others:
-        # One line for the lot: a crawl holds thousands (each article stays marked in the store).
-        languages = Counter(a.language or "unknown" for a in others)
-        log.warning("%s: not placed in a story: %s and story clustering uses English-only "
-                    "embeddings", others[0].source if len(others) == 1 else
-                    f"{len(others)} articles",
-                    ", ".join(f"{n} in {lang}" for lang, n in languages.most_common()))
+    warn_not_placed([(p.article.source, p.article.language) for p in parsed
+                     if not p.article.is_english])
     if not english:
         return []
     embedder = (get_embedder(analysis.embedding_model, store) if encoder is None
                 else CachedEmbedder(encoder, store))
-    clustered = {row["article_id"] for row in store.cluster_members(
-        embedder.name, article_ids=[p.id for p in english])}
-    new = sorted((p for p in english if p.id not in clustered), key=lambda p: p.id)
+    new_ids = not_clustered([p.id for p in english], embedder.name, store)
+    new = sorted((p for p in english if p.id in new_ids), key=lambda p: p.id)
     if new:
         _place(new, config, store, embedder)
     return store.stories_of_articles([p.id for p in english])
+
+
+def warn_not_placed(others: list[tuple[str, str | None]]) -> None:
+    """Say which articles (source, language) get no story: they are not in English."""
+    if others:
+        # One line for the lot: a crawl holds thousands (each article stays marked in the store).
+        languages = Counter(language or "unknown" for _, language in others)
+        log.warning("%s: not placed in a story: %s and story clustering uses English-only "
+                    "embeddings", others[0][0] if len(others) == 1 else f"{len(others)} articles",
+                    ", ".join(f"{n} in {lang}" for lang, n in languages.most_common()))
+
+
+def not_clustered(article_ids: list[str], model: str, store: Store) -> set[str]:
+    """The articles no earlier run placed (with this embedding model)."""
+    clustered = {row["article_id"] for row in store.cluster_members(model, article_ids=article_ids)}
+    return {a for a in article_ids if a not in clustered}
 
 
 def _place(new: list[ParsedArticle], config: Config, store: Store, embedder: CachedEmbedder) -> None:
@@ -228,7 +237,7 @@ def rebuild_from_store(keys: list[str], ids: dict[str, str], placement: Placemen
         # out of the store. (The few texts the conflict checks compare, chosen pair by pair,
         # are encoded when asked: asking for every candidate would encode many times more.)
         CachedEmbedder(embedder.inner).encode([t for k in group if len(full[k]) > 1 for t in
-                                               _claim_texts([parsed[a] for a in full[k]
+                                               claim_texts([parsed[a] for a in full[k]
                                                              if a in parsed])])
         stories += [story_from_store(key, ids[key], placement, config, store, parsed)
                     for key in group]
@@ -270,7 +279,7 @@ def _groups(keys: list[str], full: dict[str, list[str]]) -> Iterator[list[str]]:
         yield group
 
 
-def _claim_texts(members: list[ParsedArticle]) -> list[str]:
+def claim_texts(members: list[ParsedArticle]) -> list[str]:
     """The claims that aligning a story of these articles compares (families and entities
     change nothing of a claim's text)."""
     return similarity.claim_texts(units_of(members, dict.fromkeys((p.id for p in members), 0),
