@@ -69,7 +69,10 @@ def session(master: str, app_name: str = "crosswire") -> Any:
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", "8"))
+               .config("spark.sql.shuffle.partitions", "8")
+               # A Python worker holding the spaCy and embedding models is past the default
+               # 512m before it aggregates anything, and would then spill every group by.
+               .config("spark.python.worker.memory", "2g"))
     if master.startswith("local"):
         # A local run reaches nothing but loopback: bind the driver there.
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")

@@ -25,6 +25,7 @@ are read once by the driver; the window's vectors go to the executors as a broad
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -87,6 +88,17 @@ def _bands(rows: Iterable[tuple[str, bytes, bool]], config: Config) -> Iterator[
                 yield article_id, key, new
 
 
+def _term_pairs(posting: tuple[str, Iterable[tuple[str, bool]]]) -> Iterator[tuple]:
+    """((new article, article), 1) for the pairs sharing one term, unless the term is in
+    too many articles to block anything (Clusterer.candidates)."""
+    ids = list(posting[1])
+    if len(ids) <= POSTING_LIMIT:
+        for a, new in ids:
+            if new:
+                for b, _ in ids:
+                    yield (a, b), 1
+
+
 def _rebuild(part: Iterable[tuple[str, Iterable[ParsedArticle]]], plans: dict[str, tuple],
              config: Config) -> Iterator[tuple[str, Story, list[Derivation], list[str]]]:
     """Each story of the partition from its members: provenance over its pairs, then the
@@ -112,13 +124,11 @@ def _rebuild(part: Iterable[tuple[str, Iterable[ParsedArticle]]], plans: dict[st
 # --------------------------------------------------------------------------- on the driver
 
 
-def _candidates(spark: Any, features: Any, fresh: list[Member], rows: list,
+def candidates(spark: Any, features: Any, fresh: list[Member], rows: list,
                 config: Config) -> dict[str, set[str]]:
     """Each new article's candidate neighbours on any day, as Clusterer.candidates finds
     them: the nearest by document vector (exact here, where the local engine's index is
     approximate) and those sharing salient terms."""
-    from pyspark.sql.functions import col
-
     sc = spark.sparkContext
     pool = members_from_rows(rows)
     everyone = pool + fresh
@@ -127,16 +137,12 @@ def _candidates(spark: Any, features: Any, fresh: list[Member], rows: list,
     k = min(len(everyone), config.analysis.cluster_neighbours + 1)
     near = {a: set(found) for a, found in features.mapPartitions(
         lambda part: _nearest(part, ids.value, matrix.value, k)).collect()}
-    new_terms = features.flatMap(lambda r: [(r[0], t) for t in r[3]])
-    every_term = spark.createDataFrame(
-        sc.parallelize([(m.id, t) for m in pool for t in m.terms]).union(new_terms),
-        "id string, term string")
-    # A term in too many articles blocks nothing (Clusterer.candidates).
-    common = every_term.groupBy("term").count().filter(col("count") <= POSTING_LIMIT).select("term")
-    shared = (spark.createDataFrame(new_terms, "id string, term string").join(common, "term")
-              .alias("n").join(every_term.alias("e"), "term")
-              .groupBy(col("n.id").alias("a"), col("e.id").alias("b")).count()
-              .filter(col("count") >= SHARED_TERMS).select("a", "b").collect())
+    # Term blocking: (term, (id, new)) grouped by term; each posting short enough to block
+    # with gives its (new article, other article) pairs; pairs sharing enough terms are kept.
+    postings = sc.parallelize([(t, (m.id, False)) for m in pool for t in m.terms]).union(
+        features.flatMap(lambda r: [(t, (r[0], True)) for t in r[3]])).groupByKey()
+    shared = (postings.flatMap(_term_pairs).reduceByKey(operator.add)
+              .filter(lambda pair: pair[1] >= SHARED_TERMS).keys().collect())
     for a, b in shared:
         near.setdefault(a, set()).add(b)
     return near
@@ -192,11 +198,11 @@ def _place(spark: Any, parsed: Any, features: Any, config: Config, store: Store,
     signatures = {a: provenance.signature_from_bytes(blob, analysis.minhash_perm)
                   for a, *_, blob in collected}
     rows = stories.window_rows(fresh, config, model, store)
-    near = _candidates(spark, features, fresh, rows, config)
+    near = candidates(spark, features, fresh, rows, config)
     placement = stories.assign(fresh, rows, signatures, config, store, near)
     stored = spark.sparkContext.parallelize([(r["article_id"], r["minhash"], False) for r in rows])
-    candidates = lsh_pairs(spark, stored.union(features.map(lambda r: (r[0], r[4], True))), config)
-    pairs = stories.provenance_pairs(placement, candidates, analysis)
+    similar = lsh_pairs(spark, stored.union(features.map(lambda r: (r[0], r[4], True))), config)
+    pairs = stories.provenance_pairs(placement, similar, analysis)
     ids = stories.story_ids(placement.full, store)
     keys = [k for k in sorted(placement.full) if placement.full[k]]
 
