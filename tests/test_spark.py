@@ -7,6 +7,7 @@ write load back into a store as the local engine stores the same inputs."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from datetime import date
 
@@ -154,3 +155,25 @@ def test_local_and_spark_engines_agree(tmp_path, config):
 
     loaded = api.load(tmp_path / "parquet", config.replace(db=tmp_path / "loaded.db"))
     assert _summary(loaded)[:2] == _summary(spark_doc)[:2]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_a_later_spark_run_continues_stored_stories_as_the_local_engine_does(tmp_path, config, caplog):
+    # The corpus without its crawl, then with it (as tests/test_chunks.py does locally): the
+    # crawl's articles join stored stories (rebuilt on the driver) or start their own (rebuilt
+    # on the executors), against the stored window's vectors, terms and MinHashes.
+    first, later = CORPUS_INPUTS[:-1], CORPUS_INPUTS
+    documents = {}
+    for engine in ("local", "spark"):
+        engine_config = config.replace(db=tmp_path / f"{engine}.db").replace(
+            "engine", engine=engine, spark_master="local[2]", spark_out=tmp_path / f"{engine}-1")
+        api.analyze(first, engine_config)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="crosswire.engine.spark_stories"):
+            documents[engine] = api.analyze(later, engine_config.replace(
+                "engine", spark_out=tmp_path / f"{engine}-2"))
+    assert _summary(documents["spark"]) == _summary(documents["local"])
+    counts = [tuple(int(w) for w in r.getMessage().split() if w.isdigit()) for r in caplog.records
+              if "rebuilt on the executors" in r.getMessage()]
+    assert counts and all(n > 0 for n in counts[0]), counts

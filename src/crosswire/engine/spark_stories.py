@@ -25,6 +25,7 @@ are read once by the driver; the window's vectors go to the executors as a broad
 
 from __future__ import annotations
 
+import logging
 import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -42,10 +43,12 @@ from ..cluster import (
     terms,
 )
 from ..config import Config
-from ..embed import CachedEmbedder, get_embedder
+from ..embed import get_embedder
 from ..records import Derivation, ParsedArticle, Story
 from ..store import Store
 from . import stories
+
+log = logging.getLogger(__name__)
 
 # Rows of the vector matrix compared at a time when finding nearest neighbours.
 _BLOCK = 256
@@ -110,12 +113,8 @@ def _rebuild(part: Iterable[tuple[str, Iterable[ParsedArticle]]], plans: dict[st
         story_id, history, article_ids, pairs = plans[key]
         docs = {a: provenance.make_doc(p, analysis.provenance_min_words) for a, p in parsed.items()}
         involved = sorted({a for pair in pairs for a in pair if a in docs})
-        # As on the driver: every sentence vector, then every claim vector, in one call.
-        embedder.encode([t for a in involved for t in provenance.unit_texts(docs[a])])
-        edges = provenance.derive(docs, pairs, embedder, analysis)
-        if len(article_ids) > 1:
-            CachedEmbedder(embedder.inner).encode(stories.claim_texts(
-                [parsed[a] for a in article_ids if a in parsed]))
+        edges = stories.derive(docs, pairs, embedder, analysis)
+        stories.encode_claims(embedder, [[parsed[a] for a in article_ids if a in parsed]])
         articles = {a: p.article for a, p in parsed.items()}
         story = stories.make_story(story_id, article_ids, articles, parsed, edges, history, config)
         yield key, story, edges, involved
@@ -235,4 +234,6 @@ def _place(spark: Any, parsed: Any, features: Any, config: Config, store: Store,
         store.replace_derivations(sorted({a for *_, children in out for a in children}),
                                   [e for _, _, edges, _ in out for e in edges])
         rebuilt |= {k: story for k, story, _, _ in out}
+    log.info("%d stories rebuilt on the executors, %d continuing stored ones on the driver",
+             len(plans), len(on_driver))
     stories.save_placement(placement, [rebuilt[k] for k in keys], store, model)

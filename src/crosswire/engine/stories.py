@@ -199,10 +199,26 @@ def derive_in_store(pairs: set[tuple[str, str]], docs: dict[str, provenance.Doc]
     old = store.parsed_any([a for a in involved if a not in docs])
     docs = docs | {a: provenance.make_doc(p, analysis.provenance_min_words) for a, p in old.items()}
     known = [e for e in store.derivations_touching(involved) if e.child in docs]
-    # Every sentence vector judging the pairs may compare, asked for in one call.
-    embedder.encode([t for a in involved if a in docs for t in provenance.unit_texts(docs[a])])
-    edges = provenance.derive(docs, pairs, embedder, analysis, known)
+    edges = derive(docs, pairs, embedder, analysis, known)
     store.replace_derivations([a for a in involved if a in docs], edges)
+
+
+def derive(docs: dict[str, provenance.Doc], pairs: set[tuple[str, str]], embedder: Embedder,
+           analysis: AnalysisConfig, known: list[Derivation] | None = None) -> list[Derivation]:
+    """provenance.derive, every sentence vector judging the pairs may compare asked for
+    first, in one call."""
+    involved = sorted({a for pair in pairs for a in pair})
+    embedder.encode([t for a in involved if a in docs for t in provenance.unit_texts(docs[a])])
+    return provenance.derive(docs, pairs, embedder, analysis, known or [])
+
+
+def encode_claims(embedder: CachedEmbedder, stories: list[list[ParsedArticle]]) -> None:
+    """Every claim vector aligning these stories (their members) will compare, asked for in
+    one call. Alignment reads them through the in-memory cache alone, as it always has: they
+    stay out of the store. (The few texts the conflict checks compare, chosen pair by pair,
+    are encoded when asked: asking for every candidate would encode many times more.)"""
+    CachedEmbedder(embedder.inner).encode([t for members in stories if len(members) > 1
+                                           for t in claim_texts(members)])
 
 
 def story_ids(full: dict[str, list[str]], store: Store) -> dict[str, str]:
@@ -232,13 +248,7 @@ def rebuild_from_store(keys: list[str], ids: dict[str, str], placement: Placemen
     stories = []
     for group in _groups(keys, full):
         parsed = store.parsed_any(sorted({a for k in group for a in full[k]}))
-        # Every claim vector aligning the group will compare, asked for in one call.
-        # Alignment reads them through the in-memory cache alone, as it always has: they stay
-        # out of the store. (The few texts the conflict checks compare, chosen pair by pair,
-        # are encoded when asked: asking for every candidate would encode many times more.)
-        CachedEmbedder(embedder.inner).encode([t for k in group if len(full[k]) > 1 for t in
-                                               claim_texts([parsed[a] for a in full[k]
-                                                             if a in parsed])])
+        encode_claims(embedder, [[parsed[a] for a in full[k] if a in parsed] for k in group])
         stories += [story_from_store(key, ids[key], placement, config, store, parsed)
                     for key in group]
     return stories
