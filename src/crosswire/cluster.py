@@ -12,7 +12,8 @@ trial) while every step stays close to the previous one.
 
 Blocking: candidate stories come from an approximate nearest-neighbour index (usearch HNSW)
 over the document vectors of articles in the time window, plus articles sharing salient terms
-(named entities, else capitalised words): never from an all-pairs comparison.
+(named entities, else capitalised words): never from an all-pairs comparison. The Spark
+engine finds the same candidates with Spark jobs and passes them to :meth:`Clusterer.assign`.
 
 Order: new articles are processed by (day, id), so within one run the input order does not
 matter at all. Across runs, a merge pass joins touched stories whose members became similar
