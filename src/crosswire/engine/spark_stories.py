@@ -221,9 +221,11 @@ def _place(spark: Any, parsed: Any, features: Any, config: Config, store: Store,
         sorted(on_driver), ids, placement, config, store, embedder)))
 
     # The others on the executors, one story per group.
+    pairs_of: dict[str, list[tuple[str, str]]] = {}
+    for pair in sorted(pairs):
+        pairs_of.setdefault(key_of[pair[0]], []).append(pair)
     plans = {k: (ids[k], tuple(placement.assignment.history.get(k, [])), placement.full[k],
-                 sorted(p for p in pairs if key_of[p[0]] == k))
-             for k in keys if k not in on_driver}
+                 pairs_of.get(k, [])) for k in keys if k not in on_driver}
     if plans:
         shared_plans = spark.sparkContext.broadcast(plans)
         shared_keys = spark.sparkContext.broadcast({a: k for k in plans for a in plans[k][2]})
