@@ -758,7 +758,7 @@ class Cleaner:
         gathers them over a whole run, then finishes one outlet's drafts at a time)."""
         kept = [d for d in drafts if isinstance(d, _Draft)]
         name_domains(kept, domain_names(kept) if names is None else names)
-        repeated = self.repeated_lines([d for d in drafts if isinstance(d, _Draft)])
+        repeated = self._repeated_lines(kept)
         out: list[Article | Skipped] = []
         for draft in drafts:
             if isinstance(draft, Skipped):
@@ -780,7 +780,7 @@ class Cleaner:
             draft.outlet = _name_for_domain(draft.outlet, draft.author) or draft.outlet
         return draft
 
-    def repeated_lines(self, drafts: list[_Draft]) -> dict[str, frozenset[str]]:
+    def _repeated_lines(self, drafts: list[_Draft]) -> dict[str, frozenset[str]]:
         """Per outlet, the lines found in many of its articles.
 
         Versions of one story (an updated wire copy) share most lines; they count once, so
