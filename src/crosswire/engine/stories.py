@@ -18,6 +18,10 @@ their vectors in the cache.
 
 Non-English articles are stored and parsed-as-skipped upstream; they get no story (the
 embeddings are English-only), with a warning. A re-run on stored articles changes nothing.
+
+Each step is a function of its own (``window_rows``, ``assign``, ``provenance_pairs``,
+``derive_in_store``, ``story_ids``, ``make_story``, ``save_placement``): the Spark engine
+(spark_stories.py) runs the same steps, some of them on its executors.
 """
 
 from __future__ import annotations
