@@ -101,7 +101,7 @@ def test_spark_neighbour_blocking_gives_the_clusterers_candidates(spark, corpus_
                     for p, v in zip(corpus_parsed, vectors)), key=lambda m: m.id)
     # A third of the articles stand for the stored members of the window.
     pool = fresh[::3]
-    new = [m for m in fresh if m not in pool]
+    new = [m for m in fresh if m.id not in {p.id for p in pool}]
     rows = [{"article_id": m.id, "day": date.fromordinal(m.day).isoformat() if m.day else None,
              "vector": m.vector.tobytes(), "terms": json.dumps(sorted(m.terms)), "story_id": None}
             for m in pool]
