@@ -692,6 +692,29 @@ def _language_identifier() -> py3langid.langid.LanguageIdentifier:
                                                                norm_probs=True)
 
 
+def domain_names(drafts: Iterable[_Draft]) -> dict[str, str]:
+    """Outlet names by host: the name the first article from a host gave (a site name, an
+    organisation byline), for the articles of that host known only by their domain."""
+    names: dict[str, str] = {}
+    for draft in drafts:
+        host = outlet_from_url(draft.doc.url)
+        if host and draft.outlet and not _DOMAIN.fullmatch(draft.outlet):
+            names.setdefault(host, draft.outlet)
+    return names
+
+
+def name_domains(drafts: Iterable[_Draft], names: dict[str, str]) -> None:
+    """An outlet known only by its domain takes the name ``names`` give its host."""
+    for draft in drafts:
+        if draft.outlet and _DOMAIN.fullmatch(draft.outlet):
+            draft.outlet = names.get(outlet_from_url(f"//{draft.outlet}") or "", draft.outlet)
+
+
+def outlet_key(draft: _Draft) -> str:
+    """The key lines repeated across an outlet's articles are counted under."""
+    return _outlet_key(draft.outlet)
+
+
 class Cleaner:
     """RawDocument -> Article. ``clean_batch`` adds the cross-article repeated-line evidence."""
 
@@ -727,11 +750,15 @@ class Cleaner:
         except (ValueError, UnicodeError, RecursionError, lxml.etree.LxmlError) as exc:
             return Skipped(doc.source, "clean", f"cannot clean: {exc}")
 
-    def finish_batch(self, drafts: list[_Draft | Skipped]) -> list[Article | Skipped]:
+    def finish_batch(self, drafts: list[_Draft | Skipped],
+                     names: dict[str, str] | None = None) -> list[Article | Skipped]:
         """Batch-level evidence (outlet names by domain, lines repeated across an outlet's
-        articles), then the finished articles, in the order of ``drafts``."""
-        self._name_domains([d for d in drafts if isinstance(d, _Draft)])
-        repeated = self._repeated_lines([d for d in drafts if isinstance(d, _Draft)])
+        articles), then the finished articles, in the order of ``drafts``. ``names`` are the
+        outlet names by host when they were gathered beyond this batch (the Spark engine
+        gathers them over a whole run, then finishes one outlet's drafts at a time)."""
+        kept = [d for d in drafts if isinstance(d, _Draft)]
+        name_domains(kept, domain_names(kept) if names is None else names)
+        repeated = self._repeated_lines(kept)
         out: list[Article | Skipped] = []
         for draft in drafts:
             if isinstance(draft, Skipped):
@@ -752,19 +779,6 @@ class Cleaner:
         if draft.outlet and _DOMAIN.fullmatch(draft.outlet):
             draft.outlet = _name_for_domain(draft.outlet, draft.author) or draft.outlet
         return draft
-
-    @staticmethod
-    def _name_domains(drafts: list[_Draft]) -> None:
-        """An outlet known only by its domain takes the name another article of the batch
-        from that domain gave (a site name, an organisation byline)."""
-        names: dict[str, str] = {}
-        for draft in drafts:
-            host = outlet_from_url(draft.doc.url)
-            if host and draft.outlet and not _DOMAIN.fullmatch(draft.outlet):
-                names.setdefault(host, draft.outlet)
-        for draft in drafts:
-            if draft.outlet and _DOMAIN.fullmatch(draft.outlet):
-                draft.outlet = names.get(outlet_from_url(f"//{draft.outlet}") or "", draft.outlet)
 
     def _repeated_lines(self, drafts: list[_Draft]) -> dict[str, frozenset[str]]:
         """Per outlet, the lines found in many of its articles.

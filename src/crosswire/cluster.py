@@ -12,7 +12,8 @@ trial) while every step stays close to the previous one.
 
 Blocking: candidate stories come from an approximate nearest-neighbour index (usearch HNSW)
 over the document vectors of articles in the time window, plus articles sharing salient terms
-(named entities, else capitalised words): never from an all-pairs comparison.
+(named entities, else capitalised words): never from an all-pairs comparison. The Spark
+engine finds the same candidates with Spark jobs and passes them to :meth:`Clusterer.assign`.
 
 Order: new articles are processed by (day, id), so within one run the input order does not
 matter at all. Across runs, a merge pass joins touched stories whose members became similar
@@ -38,6 +39,12 @@ from .records import ParsedArticle
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*\b")
 _STOP = frozenset(["The", "A", "An", "In", "On", "At", "For", "And", "But", "Or", "Of", "To", "By", "With", "From", "As", "It", "He", "She", "They", "We", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"])
+
+# Term blocking: two articles are neighbours when they share this many salient terms, counting
+# only terms in at most ``POSTING_LIMIT`` articles (a term in hundreds of articles blocks
+# nothing).
+SHARED_TERMS = 2
+POSTING_LIMIT = 200
 
 
 @dataclass(slots=True)
@@ -100,14 +107,17 @@ class Clusterer:
         self.config = config
         self.window = config.cluster_window_days
 
-    def assign(self, new: list[Member], pool: list[Member]) -> Assignment:
+    def assign(self, new: list[Member], pool: list[Member],
+               near: dict[str, set[str]] | None = None) -> Assignment:
+        """``near``: each new member's candidate neighbours (any day) when they were found
+        elsewhere, as :meth:`candidates` finds them (the Spark engine's blocking jobs)."""
         members: dict[str, Member] = {m.id: m for m in pool}
         by_story: dict[str, list[str]] = defaultdict(list)
         for m in pool:
             if m.story is not None:
                 by_story[m.story].append(m.id)
         order = sorted(new, key=lambda m: (m.day is None, m.day or 0, m.id))
-        neighbours = self._neighbours(order, pool)
+        neighbours = self._neighbours(order, pool, near)
         touched: set[str] = set()
         result = Assignment()
         for m in order:
@@ -135,12 +145,25 @@ class Clusterer:
         return result
 
     # ------------------------------------------------------------------ steps
-    def _neighbours(self, new: list[Member], pool: list[Member]) -> dict[str, list[str]]:
-        """For each new member, members near it in the window: nearest by vector (ANN) and
-        sharing at least two salient terms."""
+    def _neighbours(self, new: list[Member], pool: list[Member],
+                    near: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+        """For each new member, its candidate neighbours within the window."""
         everyone = pool + new
         if not new:
             return {}
+        if near is None:
+            near = self.candidates(new, everyone)
+        position = {m.id: i for i, m in enumerate(everyone)}
+        out: dict[str, list[str]] = {}
+        for m in new:
+            found = sorted(position[n] for n in near.get(m.id, ()) if n in position)
+            out[m.id] = [everyone[i].id for i in found
+                         if everyone[i].id != m.id and self._in_window(m, everyone[i])]
+        return out
+
+    def candidates(self, new: list[Member], everyone: list[Member]) -> dict[str, set[str]]:
+        """For each new member, members near it on any day: nearest by vector (ANN) and
+        sharing at least ``SHARED_TERMS`` salient terms."""
         index = Index(ndim=len(new[0].vector), metric="cos", dtype="f32")
         # One thread: a multi-threaded HNSW build is not deterministic.
         index.add(np.arange(len(everyone)), np.stack([m.vector for m in everyone]), threads=1)
@@ -151,18 +174,17 @@ class Clusterer:
         for i, m in enumerate(everyone):
             for t in m.terms:
                 postings[t].append(i)
-        out: dict[str, list[str]] = {}
+        out: dict[str, set[str]] = {}
         for row, m in enumerate(new):
             near = {int(k) for k in keys[row] if 0 <= int(k) < len(everyone)}
             shared: dict[int, int] = defaultdict(int)
             for t in m.terms:
                 posting = postings[t]
-                if len(posting) <= 200:  # a term in hundreds of articles blocks nothing
+                if len(posting) <= POSTING_LIMIT:
                     for i in posting:
                         shared[i] += 1
-            near |= {i for i, n in shared.items() if n >= 2}
-            out[m.id] = [everyone[i].id for i in sorted(near)
-                         if everyone[i].id != m.id and self._in_window(m, everyone[i])]
+            near |= {i for i, n in shared.items() if n >= SHARED_TERMS}
+            out[m.id] = {everyone[i].id for i in near}
         return out
 
     def _in_window(self, a: Member, b: Member) -> bool:

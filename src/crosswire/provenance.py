@@ -22,6 +22,7 @@ How:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -348,6 +349,22 @@ def candidate_pairs(new_ids: Iterable[str], signatures: dict[str, MinHash],
                 if other != article_id:
                     pairs.add(tuple(sorted((article_id, other))))  # type: ignore[arg-type]
     return pairs
+
+
+@functools.lru_cache(maxsize=8)
+def _band_ranges(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    # The bands MinHashLSH itself chooses for the threshold (datasketch's optimal b x r).
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+def lsh_bands(m: MinHash, config: AnalysisConfig) -> list[bytes]:
+    """The keys of the LSH buckets ``m`` falls in, one per band (band number, then the
+    band's hash values): two articles are a :func:`candidate_pairs` pair exactly when they
+    share a key. The Spark engine finds the pairs by joining on these keys."""
+    values = np.asarray(m.hashvalues, dtype=np.uint64)
+    return [band.to_bytes(2, "big") + values[start:end].tobytes()
+            for band, (start, end) in enumerate(_band_ranges(config.lsh_threshold,
+                                                             config.minhash_perm))]
 
 
 def derive(docs: dict[str, Doc], pairs: Iterable[tuple[str, str]], embedder: Embedder | None,

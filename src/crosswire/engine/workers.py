@@ -2,6 +2,9 @@
 (the NLP stage) and encoding texts with the embedding model (the cross-source stage asks for
 the vectors each of its steps will compare in one large call, shared out here).
 
+Stories touched by a run are made in the workers too when they run (alignment, entity
+linking and summaries: the cross-source stage's serial work otherwise).
+
 A :class:`Workers` pool starts on first use and serves a whole run; each process loads the
 spaCy pipeline and the embedding model once, when it first needs them. The parent keeps the
 single store writer. Processes are started with ``spawn``: a forked child of a parent that
@@ -18,9 +21,9 @@ from types import TracebackType
 import numpy as np
 
 from ..config import Config
-from ..embed import Embedder, load_embedder
+from ..embed import CachedEmbedder, Embedder, load_embedder
 from ..nlp import NlpPipeline
-from ..records import Article, ParsedArticle, Skipped
+from ..records import Article, ParsedArticle, Skipped, Story
 
 # Fewer texts than this are encoded in the parent when the workers are not running yet:
 # starting them (an interpreter, torch and the model each: 5-10 s) costs about what encoding
@@ -46,12 +49,27 @@ def _parse(batch: list[Article]) -> list[ParsedArticle | Skipped]:
 
 
 def _encode(texts: list[str]) -> np.ndarray:
+    return _embedder().encode(texts)
+
+
+def _embedder() -> Embedder:
     global _EMBEDDER
     assert _CONFIG is not None
     if _EMBEDDER is None:
         # One thread: the processes are the parallelism, one per core.
         _EMBEDDER = load_embedder(_CONFIG.analysis.embedding_model, threads=1)
-    return _EMBEDDER.encode(texts)
+    return _EMBEDDER
+
+
+def _make_story(job: tuple) -> Story:
+    from . import stories  # stories imports this module
+    assert _CONFIG is not None
+    story_id, article_ids, articles, parsed, edges, history = job
+    # The claim vectors alignment compares, in one call on this worker's own model: the
+    # in-memory cache hands them to alignment.
+    stories.encode_claims(CachedEmbedder(_embedder()),
+                          [[parsed[a] for a in article_ids if a in parsed]])
+    return stories.make_story(story_id, article_ids, articles, parsed, edges, history, _CONFIG)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -104,6 +122,11 @@ class Workers:
         for share, vectors in zip(shares, encoded):
             out[share] = vectors
         return out
+
+    def make_stories(self, jobs: list[tuple]) -> list[Story]:
+        """``stories.make_story`` for each job (its inputs but the config), in the workers,
+        in order."""
+        return self._started().map(_make_story, jobs, chunksize=max(1, len(jobs) // (self.processes * 8)))
 
     def close(self) -> None:
         if self._pool is not None:
