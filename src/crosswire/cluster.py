@@ -103,6 +103,8 @@ def day_of(value: str | None) -> int | None:
 class Clusterer:
     """Assigns a run's new members to stories among the stored ``pool`` members."""
 
+    _BAND = 512  # rows of the member-by-member matrices held at once (_story_means)
+
     def __init__(self, config: AnalysisConfig):
         self.config = config
         self.window = config.cluster_window_days
@@ -292,19 +294,26 @@ class Clusterer:
         """Mean similarity of each member to each story's other members within its window
         (NaN where a story has none)."""
         vectors = np.stack([members[a].vector for a in ids])
-        days = np.array([members[a].day if members[a].day is not None else -1 for a in ids])
-        near = (np.abs(days[:, None] - days[None, :]) <= self.window) | (days[:, None] < 0) | (
-            days[None, :] < 0)
-        np.fill_diagonal(near, False)
-        weights = near.astype(np.float32)
-        sims = (vectors @ vectors.T) * weights
+        days = np.array([members[a].day if members[a].day is not None else -1 for a in ids],
+                        dtype=np.int32)
         where = {a: i for i, a in enumerate(ids)}
         onehot = np.zeros((len(ids), len(stories)), dtype=np.float32)
         for k, s in enumerate(stories):
             for a in by_story[s]:
                 onehot[where[a], k] = 1.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (sims @ onehot) / (weights @ onehot)
+        # A band of rows at a time: the members-by-members matrices of a run joining a large
+        # window (8,000 members: several GB at once) are what bounded a run's memory.
+        out = np.empty((len(ids), len(stories)), dtype=np.float32)
+        for start in range(0, len(ids), self._BAND):
+            rows = slice(start, start + self._BAND)
+            near = (np.abs(days[rows, None] - days[None, :]) <= self.window) \
+                | (days[rows, None] < 0) | (days[None, :] < 0)
+            near[np.arange(near.shape[0]), np.arange(start, start + near.shape[0])] = False
+            weights = near.astype(np.float32)
+            sims = (vectors[rows] @ vectors.T) * weights
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[rows] = (sims @ onehot) / (weights @ onehot)
+        return out
 
     @staticmethod
     def _move(article_id: str, source: str, target: str, by_story: dict[str, list[str]],
