@@ -126,7 +126,8 @@ class Workers:
     def make_stories(self, jobs: list[tuple]) -> list[Story]:
         """``stories.make_story`` for each job (its inputs but the config), in the workers,
         in order."""
-        return self._started().map(_make_story, jobs, chunksize=max(1, len(jobs) // (self.processes * 8)))
+        chunk = max(1, len(jobs) // (self.processes * 8))
+        return self._started().map(_make_story, jobs, chunksize=chunk)
 
     def close(self) -> None:
         if self._pool is not None:
