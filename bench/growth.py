@@ -8,7 +8,7 @@ everything a later run reads: articles, parses, stories, derivations-free cluste
 stories, new stories, verbatim copies of recent articles) meets the same recent stories; the
 big store just has 99,000 older articles behind them.
 
-Measured: wall time of ``engine.stories.build_stories`` on the batch (clustering, provenance,
+Measured: wall time of ``story.build_stories`` on the batch (clustering, provenance,
 story rebuild with entity linking, claim alignment and summary), per new article, median of
 ``--repeat`` runs each on a fresh copy of the store; and the clustering step alone (window
 load + assignment). The target is a 100k/1k ratio of at most 1.5.
@@ -39,11 +39,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from crosswire import provenance
-from crosswire.cluster import Clusterer, Member, day_of, document_text, members_from_rows, terms
 from crosswire.config import Config
-from crosswire.embed import get_embedder
-from crosswire.engine import stories as stage
+from crosswire.embed import CachedEmbedder, load_embedder
+from crosswire.story import placement, stage
+from crosswire.story.cluster import Clusterer
+from crosswire.story.features import document_text, features_of
 from crosswire.records import Article, ParsedArticle, RawDocument, Story, content_id, to_dict
 from crosswire.store import Store
 
@@ -110,7 +110,7 @@ def timeline(size: int, per_day: int, seed: int) -> list[tuple[ParsedArticle, st
 def fill(store: Store, items: list[tuple[ParsedArticle, str]], config: Config) -> None:
     """Bulk-load the synthetic store: the rows a pipeline run would have written."""
     analysis = config.analysis
-    embedder = get_embedder(analysis.embedding_model)
+    embedder = load_embedder(analysis.embedding_model)
     now = "2026-06-30T00:00:00Z"
     stories: dict[str, list[ParsedArticle]] = {}
     for p, sid in items:
@@ -125,11 +125,9 @@ def fill(store: Store, items: list[tuple[ParsedArticle, str]], config: Config) -
             rows_articles.append((a.id, a.raw_id, a.source, a.url, a.outlet, a.title, a.published,
                                   a.published_basis, a.language, a.text, json.dumps(to_dict(a)), now))
             rows_parsed.append((a.id, "synthetic", json.dumps(to_dict(p))))
-            doc = provenance.make_doc(p, analysis.provenance_min_words)
+            f = features_of(p, vector, analysis)
             rows_members.append((a.id, embedder.name, a.published, vector.tobytes(),
-                                 json.dumps(sorted(terms(p, analysis.cluster_lead_chars))),
-                                 provenance.signature_bytes(
-                                     provenance.signature(doc, analysis.minhash_perm))))
+                                 json.dumps(sorted(f.terms)), f.signature))
         with store.transaction() as conn:
             conn.executemany("INSERT INTO raw_documents VALUES (?,?,?,?,?,?,?,?)", rows_raw)
             conn.executemany("INSERT INTO articles(id, raw_id, source, url, outlet, title,"
@@ -188,16 +186,14 @@ def measure(path: Path, batch: list[ParsedArticle], config: Config, repeat: int)
         shutil.copy(path, copy)
         with Store(copy) as store:
             store_new(store, batch)
-            embedder = get_embedder(config.analysis.embedding_model, store)
+            embedder = CachedEmbedder(load_embedder(config.analysis.embedding_model), store)
             vectors = embedder.encode([document_text(p, config.analysis.cluster_lead_chars)
                                        for p in batch])
-            fresh = [Member(p.id, day_of(p.article.published), v,
-                            terms(p, config.analysis.cluster_lead_chars))
-                     for p, v in zip(batch, vectors)]
+            fresh = [features_of(p, v, config.analysis) for p, v in zip(batch, vectors)]
             start = time.perf_counter()
-            pool = members_from_rows(stage._window_rows(
-                fresh, config.analysis.cluster_window_days, embedder.name, store))
-            Clusterer(config.analysis).assign(fresh, pool)
+            pool = placement.members_of(placement.stored_features(
+                placement.window_rows(fresh, config, embedder.name, store)))
+            Clusterer(config.analysis).assign(placement.members_of((f, None) for f in fresh), pool)
             clustering.append(time.perf_counter() - start)
             start = time.perf_counter()
             stage.build_stories(batch, config, store)

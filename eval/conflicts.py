@@ -44,10 +44,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crosswire.align import align_story  # noqa: E402
+from crosswire.embed import load_embedder  # noqa: E402
+from crosswire.story.alignment import align_story  # noqa: E402
 from crosswire.config import Config  # noqa: E402
 from crosswire.engine import local  # noqa: E402
-from crosswire.engine.stories import build_stories  # noqa: E402
+from crosswire.story import build_stories  # noqa: E402
 from crosswire.records import Derivation, ParsedArticle, Story  # noqa: E402
 from crosswire.store import Store  # noqa: E402
 
@@ -179,14 +180,17 @@ def predict_gold(loaded: LoadedSet, config: Config) -> list[Story]:
         derivations = [d for d in loaded.derivations if d.parent in ids_set and d.child in ids_set]
         story = Story(id=Story.make_id(ids), title=name, article_ids=tuple(ids),
                       derivations=tuple(derivations))
-        out.append(align_story(story, members, derivations, config))
+        out.append(align_story(story, members, derivations, config,
+                               load_embedder(config.analysis.embedding_model)))
     return out
 
 
 def predict_e2e(loaded: LoadedSet, config: Config, store: Store) -> list[Story]:
     stories = build_stories(list(loaded.parsed.values()), config, store)
+    model = load_embedder(config.analysis.embedding_model)
     return [s if s.claims else align_story(s, [loaded.parsed[i] for i in s.article_ids
-                                               if i in loaded.parsed], list(s.derivations), config)
+                                               if i in loaded.parsed], list(s.derivations),
+                                           config, model)
             for s in stories]
 
 

@@ -114,7 +114,7 @@ def run(name: str, model: str, incremental: bool, stories: list[str] | None,
 
 def _run(truth: dict, name: str, config, db: Path, incremental: bool, source_times: bool) -> dict:
     from crosswire.engine import local
-    from crosswire.engine import stories as stage
+    from crosswire.story import stage
     from crosswire.store import Store
 
     with Store(db) as store:

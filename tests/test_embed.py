@@ -3,8 +3,9 @@ and claim it compares is encoded in one of a few large calls, and no text twice.
 
 from __future__ import annotations
 
-from crosswire import api, embed, provenance
-from crosswire.cluster import document_text
+from crosswire import api, embed
+from crosswire.story import lineage
+from crosswire.story.features import document_text
 from crosswire.config import Config
 from crosswire.store import Store
 
@@ -18,14 +19,13 @@ def bulk_texts(db, config: Config) -> set[str]:
     with Store(db) as store:
         parsed = list(store.parsed_any([a.id for a in store.articles()]).values())
     return ({document_text(p, analysis.cluster_lead_chars) for p in parsed}
-            | {t for p in parsed for t in provenance.unit_texts(
-                provenance.make_doc(p, analysis.provenance_min_words))}
+            | {t for p in parsed for t in lineage.unit_texts(
+                lineage.make_doc(p, analysis.provenance_min_words))}
             | {c.text for p in parsed for c in p.claims})
 
 
 def test_vectors_are_encoded_in_bulk_and_once(config, monkeypatch):
     config = config.replace("analysis", embedding_model="hashing").replace("engine", workers=1)
-    monkeypatch.setattr(embed, "_MEMORY", {})  # nothing cached by earlier tests
     calls: list[list[str]] = []
     original = embed.HashingEmbedder.encode
 

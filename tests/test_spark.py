@@ -15,9 +15,11 @@ import pytest
 
 from conftest import CORPUS, CORPUS_INPUTS
 from crosswire import api
-from crosswire import provenance as pv
-from crosswire.cluster import Clusterer, Member, day_of, document_text, members_from_rows, terms
-from crosswire.embed import get_embedder
+from crosswire.embed import load_embedder
+from crosswire.story import lineage as pv
+from crosswire.story.cluster import Clusterer
+from crosswire.story.features import features as features_of
+from crosswire.story.placement import members_of, stored_features
 from crosswire.engine import local
 from crosswire.records import to_dict
 from crosswire.store import Store
@@ -93,21 +95,20 @@ def test_spark_neighbour_blocking_gives_the_clusterers_candidates(spark, corpus_
     # the test fast (any embedder will do: both sides use the same vectors).
     config = config.replace("analysis", embedding_model="hashing", cluster_neighbours=6)
     analysis = config.analysis
-    lead = analysis.cluster_lead_chars
     features = spark.sparkContext.parallelize(corpus_parsed, 3).mapPartitions(
         lambda part: _features(part, config)).cache()
-    vectors = get_embedder("hashing").encode([document_text(p, lead) for p in corpus_parsed])
-    fresh = sorted((Member(p.id, day_of(p.article.published), v, terms(p, lead))
-                    for p, v in zip(corpus_parsed, vectors)), key=lambda m: m.id)
+    fresh = sorted(features_of(corpus_parsed, load_embedder("hashing"), analysis),
+                   key=lambda f: f.id)
     # A third of the articles stand for the stored members of the window.
     pool = fresh[::3]
-    new = [m for m in fresh if m.id not in {p.id for p in pool}]
-    rows = [{"article_id": m.id, "day": date.fromordinal(m.day).isoformat() if m.day else None,
-             "vector": m.vector.tobytes(), "terms": json.dumps(sorted(m.terms)), "story_id": None}
-            for m in pool]
-    new_ids = {m.id for m in new}
-    found = candidates(spark, features.filter(lambda r: r[0] in new_ids), new, rows, config)
-    expected = Clusterer(analysis).candidates(new, [*members_from_rows(rows), *new])
+    new = [f for f in fresh if f.id not in {f.id for f in pool}]
+    rows = [{"article_id": f.id, "day": date.fromordinal(f.day).isoformat() if f.day else None,
+             "vector": f.vector.tobytes(), "terms": json.dumps(sorted(f.terms)),
+             "minhash": f.signature, "story_id": None} for f in pool]
+    new_ids = {f.id for f in new}
+    found = candidates(spark, features.filter(lambda f: f.id in new_ids), new, rows, config)
+    expected = Clusterer(analysis).candidates(
+        members_of((f, None) for f in new), members_of([*stored_features(rows), *((f, None) for f in new)]))
     assert found == expected
     # Not vacuous: the vector part leaves articles out.
     assert all(len(v) < len(fresh) for v in expected.values())

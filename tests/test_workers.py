@@ -57,7 +57,6 @@ def test_a_run_with_workers_encodes_the_cross_source_vectors_in_them(tmp_path, c
     # encodes, encodes none of them. The stories are those of a run without workers.
     config = config.replace("analysis", embedding_model="hashing")
     monkeypatch.setattr(local, "PARALLEL_MIN", 0)  # the small corpus is parsed in workers
-    monkeypatch.setattr(embed, "_MEMORY", {})  # nothing cached by earlier tests
     encoded: list[str] = []
     original = embed.HashingEmbedder.encode
 
@@ -71,7 +70,6 @@ def test_a_run_with_workers_encodes_the_cross_source_vectors_in_them(tmp_path, c
     bulk = bulk_texts(db, config)
     assert not bulk & set(encoded)
 
-    embed._MEMORY.clear()
     here = api.analyze(CORPUS_INPUTS, config.replace(db=tmp_path / "here.db")
                        .replace("engine", workers=1))
     assert bulk & set(encoded)  # the same stage in this process

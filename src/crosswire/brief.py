@@ -1,14 +1,15 @@
 """Briefing assembly: one story, read from the store, as the contract JSON and as a reader's view.
 
-Takes a Story and its ParsedArticles (or the briefing JSON of one story) and gives:
-- :func:`summarize`: a short extractive summary whose every sentence cites article spans;
+Takes a stored Story (or the briefing JSON of one story) and gives:
 - :func:`story_document`: the briefing JSON (contract version 1) restricted to one story;
 - :func:`view`: the :class:`Briefing` the Markdown/HTML renderers and the web UI draw: key facts
   with independent-source counts, quotes grouped by speaker with their variants across outlets,
   numbers with claimants and spread, a timeline, disputed points with both sides, provenance,
   each source's adds/omits/alters and a claim-by-source matrix.
 
-The view is built from the JSON document, not from the store, so a briefing written by
+The story's own conclusions (independent sources, summary, entities) are made by the story
+stage (``crosswire.story``); this module only presents them. The view is built from the JSON
+document, not from the store, so a briefing written by
 ``crosswire analyze`` renders the same as one read from a store. Every field the contract
 allows to be empty may be empty: the view then has empty sections, never an error.
 """
@@ -18,81 +19,23 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from bisect import bisect_right
-import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from . import report
+from .common import components, fold, interval
 from .config import BriefConfig
 from .errors import BriefError
-from .records import ParsedArticle, SpanRef, Story, SummarySentence
 from .store import Store
+from .story.summary import summarize
 
 Span = tuple[int, int]
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def _norm(text: str) -> str:
-    """Casefolded words only: copies that differ in quote marks, dashes or spacing compare equal."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", text))
-
-
-def independent_groups(article_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """Article id -> index of its derivation component (articles linked by copy/rewrite
-    edges are one source). Components are numbered in the order of ``article_ids``."""
-    ids = list(article_ids)
-    parent = {a: a for a in ids}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for p, c in edges:
-        if p in parent and c in parent:
-            parent[find(c)] = find(p)
-    numbers: dict[str, int] = {}
-    return {a: numbers.setdefault(find(a), len(numbers)) for a in ids}
-
-
-def date_bounds(value: str | None) -> tuple[date, date] | None:
-    """First and last day an ISO value at any precision covers: ``2025``, ``2025-03``,
-    ``2025-03-04``, ``2025-W09``, ``2025-Q1``, ``2025-03-04T10:00`` / ``2025-03-03TEV``.
-    None for values that are not dates (``P3Y``, ``PRESENT_REF``)."""
-    if not value:
-        return None
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-W(\d{2})|-Q([1-4]))?(?:T.*)?$", value)
-    if not m:
-        return None
-    year, month, day, week, quarter = m.groups()
-    y = int(year)
-    try:
-        if day:
-            d = date(y, int(month), int(day))
-            return d, d
-        if month:
-            first = date(y, int(month), 1)
-            nxt = date(y + (first.month == 12), first.month % 12 + 1, 1)
-            return first, nxt - timedelta(days=1)
-        if week:
-            start = date.fromisocalendar(y, int(week), 1)
-            return start, start + timedelta(days=6)
-        if quarter:
-            q = int(quarter)
-            first = date(y, 3 * q - 2, 1)
-            nxt = date(y + (q == 4), (3 * q) % 12 + 1, 1)
-            return first, nxt - timedelta(days=1)
-        return date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
-        return None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -101,169 +44,6 @@ def safe_url(url: str | None) -> str | None:
     if url and re.match(r"^https?://[^\s\"'<>\\]+$", url.strip(), re.I):
         return url.strip()
     return None
-
-
-# --------------------------------------------------------------------------- summary
-
-
-@dataclasses.dataclass(slots=True)
-class _Candidate:
-    text: str
-    cites: list[SpanRef]
-    support: int  # independent sources backing it
-    rank: int  # 0 corroborated claim, 1 single-source claim, 2 sentence; +1 weak opening
-    index: int  # sentence number in its article (claims: the earliest mention's)
-
-    @property
-    def score(self) -> float:
-        # More independent sources first; within one support level lead sentences first
-        # (news puts the main facts at the top), so a twice-corroborated sentence deep in
-        # an article still beats an uncorroborated lead.
-        return self.support - 0.15 * min(self.index, 6) - 0.5 * self.rank
-
-
-def summarize(story: Story, members: list[ParsedArticle],
-              config: BriefConfig | None = None) -> tuple[SummarySentence, ...]:
-    """A short summary of the story (``summary_min``-``summary_max`` sentences, more for
-    stories with more independent sources), every sentence citing the article spans it
-    comes from. Uses the aligned claims when there are any (corroborated first, disputed
-    never: a summary sentence is stated as fact), else the sentences of the articles, copies
-    collapsed into one sentence citing every copy."""
-    config = config or BriefConfig()
-    articles = {p.id: p for p in members}
-    groups = independent_groups(story.article_ids or list(articles),
-                                [(d.parent, d.child) for d in story.derivations])
-    candidates = _claim_candidates(story, articles)
-    want = max(config.summary_min, min(config.summary_max, 2 + max(story.independent_sources, 1)))
-    if len(candidates) < want:
-        # Root articles (copied from no other article of the story) first, so a sentence's
-        # wording is the original's rather than a reprint's.
-        children = {d.child for d in story.derivations}
-        ordered = sorted(members, key=lambda p: (p.id in children, p.article.published or "9"))
-        disputed = [m for c in story.claims if c.status == "disputed" for m in c.mentions]
-        candidates += [c for c in _sentence_candidates(ordered, groups, config)
-                       if not any(_overlaps(ref, m) for ref in c.cites for m in disputed)]
-    chosen: list[_Candidate] = []
-    for cand in sorted(candidates, key=lambda c: (-c.score, -len(c.cites))):
-        key = _norm(cand.text)
-        if not key or any(fuzz.token_set_ratio(key, _norm(c.text)) >= config.corroboration_similarity
-                          for c in chosen):
-            continue  # says what a chosen sentence says
-        chosen.append(cand)
-        if len(chosen) == want:
-            break
-    chosen.sort(key=lambda c: (c.index, -c.score))
-    return tuple(SummarySentence(c.text, tuple(c.cites)) for c in chosen)
-
-
-def _overlaps(a: SpanRef, b: SpanRef) -> bool:
-    return a.article_id == b.article_id and a.span[0] < b.span[1] and b.span[0] < a.span[1]
-
-
-def _sentence_index(parsed: ParsedArticle, start: int) -> int:
-    return max(0, bisect_right([s for s, _ in parsed.sentences], start) - 1)
-
-
-def _claim_candidates(story: Story, articles: dict[str, ParsedArticle]) -> list[_Candidate]:
-    out = []
-    for claim in story.claims:
-        if claim.status == "disputed":
-            continue
-        cites = [m for m in claim.mentions if m.article_id in articles
-                 and 0 <= m.span[0] < m.span[1] <= len(articles[m.article_id].article.text)]
-        text = claim.text.strip()
-        # A claim may be a clause ("said more than 500 homes had been flooded"): only whole
-        # sentences read as a summary.
-        if not cites or not _usable_sentence(text):
-            continue
-        index = min(_sentence_index(articles[m.article_id], m.span[0]) for m in cites)
-        rank = (0 if claim.status == "corroborated" else 1) + _weak_opening(text)
-        out.append(_Candidate(text, cites, max(claim.independent_sources, 1), rank, index))
-    return out
-
-
-_PRONOUN = re.compile(r"^(it|he|she|they|this|that|these|those|we|i)\b", re.I)
-
-
-def _weak_opening(text: str) -> int:
-    """1 for a sentence that opens with a quote or a pronoun: reporters' sentences naming
-    their subject summarise better than quotes and sentences that need the one before."""
-    return int(text[0] in "\"“‘'" or bool(_PRONOUN.match(text)))
-
-
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
-
-
-def _usable_sentence(text: str) -> bool:
-    words = len(text.split())
-    # Short lines are headings, bylines and share prompts; very long ones are run-on lists
-    # or text the sentence splitter failed on; a piece with unbalanced quote marks is a quote
-    # the splitter cut in two. None of them reads as a summary sentence.
-    return (6 <= words <= 60 and bool(_SENTENCE_END.search(text)) and not text[0].islower()
-            and any(c.islower() for c in text) and text.count("“") == text.count("”")
-            and text.count('"') % 2 == 0 and "\n\n" not in text)
-
-
-# Bounds on the sentence pool, so a story of hundreds of articles is summarised in well under
-# a second (comparing every sentence with every other is quadratic: 2,400 sentences took
-# 12 s): the first articles (roots first, then by date) and their leading sentences, which
-# is where news puts what a summary needs.
-SUMMARY_MAX_ARTICLES = 80
-SUMMARY_SENTENCES_PER_ARTICLE = 8
-
-
-def _sentence_candidates(members: list[ParsedArticle], groups: dict[str, int],
-                         config: BriefConfig) -> list[_Candidate]:
-    pool: list[tuple[_Candidate, str]] = []  # one candidate per sentence, with its key
-    for parsed in members[:SUMMARY_MAX_ARTICLES]:
-        text = parsed.article.text
-        taken = 0
-        for index, (start, end) in enumerate(parsed.sentences):
-            sentence = text[start:end].strip()
-            if taken == SUMMARY_SENTENCES_PER_ARTICLE:
-                break
-            if not _usable_sentence(sentence):
-                continue
-            taken += 1
-            lead = len(text[start:end]) - len(text[start:end].lstrip())
-            ref = SpanRef(parsed.id, (start + lead, start + lead + len(sentence)))
-            pool.append((_Candidate(sentence, [ref], 1, 2 + _weak_opening(sentence), index),
-                         _norm(sentence)))
-    if not pool:
-        return []
-    keys = [key for _, key in pool]
-    # Copies collapse into the first sentence of their cluster, which cites every copy.
-    same = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=config.copy_similarity,
-                         workers=1)
-    clusters: list[_Candidate] = []
-    cluster_keys: list[str] = []
-    cluster_groups: list[set[int]] = []
-    taken_by = [-1] * len(pool)
-    for i, (cand, key) in enumerate(pool):
-        if taken_by[i] >= 0:
-            continue
-        members_of = [i] + [int(j) for j in same[i].nonzero()[0] if j > i and taken_by[j] < 0]
-        for j in members_of:
-            taken_by[j] = len(clusters)
-        refs: dict[str, SpanRef] = {}
-        for j in members_of:
-            refs.setdefault(pool[j][0].cites[0].article_id, pool[j][0].cites[0])
-        cand.cites = list(refs.values())
-        cand.index = min(pool[j][0].index for j in members_of)
-        clusters.append(cand)
-        cluster_keys.append(key)
-        cluster_groups.append({groups.get(a, -1) for a in refs})
-    # Independent articles saying the same thing in other words corroborate each other.
-    support = [set(g) for g in cluster_groups]
-    if len(cluster_keys) > 1:
-        scores = process.cdist(cluster_keys, cluster_keys, scorer=fuzz.token_set_ratio,
-                               score_cutoff=config.corroboration_similarity, workers=1)
-        for i, j in zip(*scores.nonzero()):
-            if i != j:
-                support[i] |= cluster_groups[j]
-    for cand, groups_backing in zip(clusters, support):
-        cand.support = len(groups_backing)
-    return clusters
 
 
 # --------------------------------------------------------------------------- the document
@@ -578,7 +358,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
                        for e in story.get("entities", [])),
         quote_count=len(story.get("quotes", [])),
         number_count=len(story.get("numbers", [])),
-        undated_events=sum(1 for e in story.get("events", []) if date_bounds(e.get("date")) is None),
+        undated_events=sum(1 for e in story.get("events", []) if interval(e.get("date")) is None),
     )
 
 
@@ -586,7 +366,7 @@ def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> tupl
     ids = [a for a in story["article_ids"] if a in articles]
     ids.sort(key=lambda a: (articles[a].get("published") or "9999", a))
     derivations = [(d["parent"], d["child"], d["kind"]) for d in story.get("derivations", [])]
-    groups = independent_groups(ids, [(p, c) for p, c, _ in derivations])
+    groups = components(ids, [(p, c) for p, c, _ in derivations])
     base: dict[str, str] = {}
     for aid in ids:
         a = articles[aid]
@@ -639,7 +419,7 @@ def _speakers(quotes: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
     for q in quotes:
         entity = entities.get(q.get("speaker_id") or "")
         name = entity["name"] if entity else q.get("speaker")
-        by_speaker.setdefault(_norm(name) if name else "", []).append(q)
+        by_speaker.setdefault(fold(name) if name else "", []).append(q)
     speakers = []
     for key, items in by_speaker.items():
         first = items[0]
@@ -648,9 +428,9 @@ def _speakers(quotes: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
         name = entity["name"] if entity else (first.get("speaker") if key else None)
         statements: list[list[dict[str, Any]]] = []
         for q in items:
-            words = _norm(q["text"])
+            words = fold(q["text"])
             for group in statements:
-                other = _norm(group[0]["text"])
+                other = fold(group[0]["text"])
                 if fuzz.ratio(words, other) >= config.quote_variant_similarity or (
                         min(len(words), len(other)) > 0
                         and fuzz.partial_ratio(words, other) >= config.quote_partial_similarity):
@@ -671,7 +451,7 @@ def _speakers(quotes: list[dict[str, Any]], entities: dict[str, Any], cite: Any,
 def _statement(quotes: list[dict[str, Any]], cite: Any) -> Statement:
     variants: dict[str, list[dict[str, Any]]] = {}
     for q in quotes:
-        variants.setdefault(_norm(q["text"]), []).append(q)
+        variants.setdefault(fold(q["text"]), []).append(q)
     # The most carried wording first; at equal spread the longest, so partial quotes read as
     # parts of it.
     ordered = sorted(variants.values(), key=lambda qs: (-len({q["article_id"] for q in qs}),
@@ -680,7 +460,7 @@ def _statement(quotes: list[dict[str, Any]], cite: Any) -> Statement:
     out = []
     for i, qs in enumerate(ordered):
         text = qs[0]["text"]
-        partial = i > 0 and f" {_norm(text)} " in f" {_norm(base)} "
+        partial = i > 0 and f" {fold(text)} " in f" {fold(base)} "
         diff = (("same", text),) if i == 0 or partial else _word_diff(base.split(), text.split())
         out.append(QuoteVariant(text, qs[0]["kind"], qs[0].get("cue"), diff,
                                 tuple(c for q in qs if (c := cite(q["article_id"], q["span"]))),
@@ -690,7 +470,7 @@ def _statement(quotes: list[dict[str, Any]], cite: Any) -> Statement:
 
 def _word_diff(base: list[str], words: list[str]) -> tuple[tuple[str, str], ...]:
     """Words of ``words`` against ``base``, compared without case and punctuation."""
-    matcher = difflib.SequenceMatcher(a=[_norm(w) for w in base], b=[_norm(w) for w in words],
+    matcher = difflib.SequenceMatcher(a=[fold(w) for w in base], b=[fold(w) for w in words],
                                       autojunk=False)
     out: list[tuple[str, str]] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -705,7 +485,7 @@ def _word_diff(base: list[str], words: list[str]) -> tuple[tuple[str, str], ...]
 
 
 def _counted(number: dict[str, Any]) -> str:
-    return _norm(number.get("counts") or "")
+    return fold(number.get("counts") or "")
 
 
 def _numbers(numbers: list[dict[str, Any]], claims: list[dict[str, Any]],
@@ -768,10 +548,10 @@ def _timeline(events: list[dict[str, Any]], entities: dict[str, Any],
               cites: Any) -> tuple[TimelineEntry, ...]:
     merged: dict[tuple[Any, ...], TimelineEntry] = {}
     for e in events:
-        bounds = date_bounds(e.get("date"))
+        bounds = interval(e.get("date"))
         if bounds is None:
             continue
-        key = (e["date"], e.get("action"), _norm(e.get("summary") or ""))
+        key = (e["date"], e.get("action"), fold(e.get("summary") or ""))
         found = cites(e.get("mentions", []))
         if key in merged:
             old = merged[key]

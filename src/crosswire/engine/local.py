@@ -1,6 +1,6 @@
 """The local engine: the whole pipeline, built in one place, on one machine.
 
-    inputs --ingest--> RawDocument --clean--> Article --nlp--> ParsedArticle --stories--> Story
+    inputs --ingest--> RawDocument --clean--> Article --nlp--> ParsedArticle --story--> Story
 
 Every stage's output is written to the store as soon as it exists, so an interrupted run
 resumes where it stopped and a re-run on the same input does no work: inputs already read
@@ -20,8 +20,9 @@ from ..ingest import Fetcher, read_paths
 from ..nlp import NlpPipeline
 from ..progress import SILENT, Reporter
 from ..records import ParsedArticle, RawDocument, Skipped, Story
+from ..embed import Embedder, load_embedder
 from ..store import Store
-from .stories import place_articles
+from ..story import StoryJob, make_stories, place_articles
 from .workers import WorkerEmbedder, Workers
 
 # Fewer new articles than this are parsed in-process (a worker start-up costs a model load).
@@ -150,7 +151,16 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
     # One set of worker processes for the whole run, parsing and then encoding what the
     # cross-source stage asks for (started only when a stage has enough work for them).
     with Workers(config, config.engine.workers) as workers:
-        encoder = WorkerEmbedder(workers) if config.engine.workers > 1 else None
+        encoder: Embedder = WorkerEmbedder(workers) if config.engine.workers > 1 \
+            else load_embedder(config.analysis.embedding_model)
+
+        def mapper(jobs: list[StoryJob]) -> list[Story]:
+            # In the workers when they run anyway (they parsed this run); starting them only
+            # to make a few stories costs more than making them here.
+            if workers.started:
+                return workers.make_stories(jobs)
+            return make_stories(jobs, config, encoder)
+
         for start in range(0, len(result.article_ids), size):
             chunk = result.article_ids[start:start + size]
             started = time.perf_counter()
@@ -158,7 +168,7 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, reporter: Repor
             result.timings["nlp"] += time.perf_counter() - started
             started = time.perf_counter()
             story_ids.update(dict.fromkeys(place_articles(
-                [parsed[i] for i in chunk if i in parsed], config, store, encoder)))
+                [parsed[i] for i in chunk if i in parsed], config, store, encoder, mapper)))
             result.timings["cross-source"] += time.perf_counter() - started
             reporter.advance(task, len(chunk))
     # A later chunk may have grown or merged a story an earlier chunk returned.

@@ -1,7 +1,7 @@
 """The cross-source stage on Spark: a run's ParsedArticles (an RDD) -> Stories, continuing
 from the store.
 
-The steps of engine/stories.py, through its functions, spread as follows:
+The steps of the story package (``crosswire.story``), through its functions, spread as follows:
 
 1. Features (executors, ``mapPartitions``; the embedding model loaded once per executor
    process): document vector, salient terms and MinHash of each new English article.
@@ -28,25 +28,18 @@ from __future__ import annotations
 import logging
 import operator
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .. import provenance
-from ..cluster import (
-    POSTING_LIMIT,
-    SHARED_TERMS,
-    Member,
-    day_of,
-    document_text,
-    members_from_rows,
-    terms,
-)
 from ..config import Config
-from ..embed import get_embedder
+from ..embed import CachedEmbedder, load_embedder
 from ..records import Derivation, ParsedArticle, Story
 from ..store import Store
-from . import stories
+from ..story import Features, StoryJob, lineage, make_stories, placement, stage
+from ..story.cluster import POSTING_LIMIT, SHARED_TERMS
+from ..story.features import features
 
 log = logging.getLogger(__name__)
 
@@ -57,37 +50,30 @@ _BLOCK = 256
 # --------------------------------------------------------------------------- on executors
 
 
-def _features(part: Iterable[ParsedArticle], config: Config) -> Iterator[tuple]:
-    """(id, day, document vector, salient terms, MinHash bytes) of each article."""
-    analysis = config.analysis
-    lead = analysis.cluster_lead_chars
-    rows = list(part)
-    vectors = get_embedder(analysis.embedding_model).encode([document_text(p, lead) for p in rows])
-    for p, vector in zip(rows, vectors):
-        doc = provenance.make_doc(p, analysis.provenance_min_words)
-        yield (p.id, day_of(p.article.published), np.asarray(vector, dtype=np.float32),
-               sorted(terms(p, lead)),
-               provenance.signature_bytes(provenance.signature(doc, analysis.minhash_perm)))
+def _features(part: Iterable[ParsedArticle], config: Config) -> Iterator[Features]:
+    """The features of each article of the partition, on this executor's model."""
+    yield from features(list(part), load_embedder(config.analysis.embedding_model),
+                        config.analysis)
 
 
-def _nearest(part: Iterable[tuple], ids: list[str], matrix: np.ndarray, k: int) -> Iterator[tuple]:
+def _nearest(part: Iterable[Features], ids: list[str], matrix: np.ndarray, k: int) -> Iterator[tuple]:
     """(id, the ``k`` ids of ``matrix`` nearest by cosine, itself included)."""
     rows = list(part)
     for start in range(0, len(rows), _BLOCK):
         block = rows[start:start + _BLOCK]
-        sims = np.stack([r[2] for r in block]) @ matrix.T
+        sims = np.stack([r.vector for r in block]) @ matrix.T
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(ids) else \
             np.tile(np.arange(len(ids)), (len(block), 1))
         for row, found in zip(block, top):
-            yield row[0], [ids[j] for j in found]
+            yield row.id, [ids[j] for j in found]
 
 
 def _bands(rows: Iterable[tuple[str, bytes, bool]], config: Config) -> Iterator[tuple]:
     """(id, LSH band key, new) for every band of every valid signature."""
     for article_id, blob, new in rows:
-        signature = provenance.signature_from_bytes(blob, config.analysis.minhash_perm)
+        signature = lineage.signature_from_bytes(blob, config.analysis.minhash_perm)
         if signature is not None:
-            for key in provenance.lsh_bands(signature, config.analysis):
+            for key in lineage.lsh_bands(signature, config.analysis):
                 yield article_id, key, new
 
 
@@ -102,44 +88,44 @@ def _term_pairs(posting: tuple[str, Iterable[tuple[str, bool]]]) -> Iterator[tup
                     yield (a, b), 1
 
 
-def _rebuild(part: Iterable[tuple[str, Iterable[ParsedArticle]]], plans: dict[str, tuple],
+def _rebuild(part: Iterable[tuple[str, Iterable[ParsedArticle]]], plans: dict[str, _Plan],
              config: Config) -> Iterator[tuple[str, Story, list[Derivation], list[str]]]:
-    """Each story of the partition from its members: provenance over its pairs, then the
-    story record; with the edges and the children they replace."""
+    """Each story of the partition from its members: lineage over its pairs, then the
+    story; with the edges and the children they replace."""
     analysis = config.analysis
-    embedder = get_embedder(analysis.embedding_model)
+    model = load_embedder(analysis.embedding_model)
     for key, members in part:
         parsed = {p.id: p for p in members}
-        story_id, history, article_ids, pairs = plans[key]
-        docs = {a: provenance.make_doc(p, analysis.provenance_min_words) for a, p in parsed.items()}
-        involved = sorted({a for pair in pairs for a in pair if a in docs})
-        edges = stories.derive(docs, pairs, embedder, analysis)
-        stories.encode_claims(embedder, [[parsed[a] for a in article_ids if a in parsed]])
-        articles = {a: p.article for a, p in parsed.items()}
-        story = stories.make_story(story_id, article_ids, articles, parsed, edges, history, config)
-        yield key, story, edges, involved
+        plan = plans[key]
+        docs = {a: lineage.make_doc(p, analysis.provenance_min_words) for a, p in parsed.items()}
+        involved = sorted({a for pair in plan.pairs for a in pair if a in docs})
+        edges = stage.derive(docs, set(plan.pairs), CachedEmbedder(model), analysis)
+        job = StoryJob(story_id=plan.story_id, article_ids=plan.article_ids,
+                       articles={a: p.article for a, p in parsed.items()}, parsed=parsed,
+                       edges=tuple(edges), history=plan.history)
+        yield key, make_stories([job], config, model)[0], edges, involved
 
 
 # --------------------------------------------------------------------------- on the driver
 
 
-def candidates(spark: Any, features: Any, fresh: list[Member], rows: list,
-                config: Config) -> dict[str, set[str]]:
+def candidates(spark: Any, rdd: Any, fresh: list[Features], rows: list,
+               config: Config) -> dict[str, set[str]]:
     """Each new article's candidate neighbours on any day, as Clusterer.candidates finds
     them: the nearest by document vector (exact here, where the local engine's index is
     approximate) and those sharing salient terms."""
     sc = spark.sparkContext
-    pool = members_from_rows(rows)
+    pool = [f for f, _ in placement.stored_features(rows)]
     everyone = pool + fresh
     ids = sc.broadcast([m.id for m in everyone])
     matrix = sc.broadcast(np.stack([m.vector for m in everyone]).astype(np.float32))
     k = min(len(everyone), config.analysis.cluster_neighbours + 1)
-    near = {a: set(found) for a, found in features.mapPartitions(
+    near = {a: set(found) for a, found in rdd.mapPartitions(
         lambda part: _nearest(part, ids.value, matrix.value, k)).collect()}
     # Term blocking: (term, (id, new)) grouped by term; each posting short enough to block
     # with gives its (new article, other article) pairs; pairs sharing enough terms are kept.
     postings = sc.parallelize([(t, (m.id, False)) for m in pool for t in m.terms]).union(
-        features.flatMap(lambda r: [(t, (r[0], True)) for t in r[3]])).groupByKey()
+        rdd.flatMap(lambda f: [(t, (f.id, True)) for t in f.terms])).groupByKey()
     shared = (postings.flatMap(_term_pairs).reduceByKey(operator.add)
               .filter(lambda pair: pair[1] >= SHARED_TERMS).keys().collect())
     for a, b in shared:
@@ -148,7 +134,7 @@ def candidates(spark: Any, features: Any, fresh: list[Member], rows: list,
 
 
 def lsh_pairs(spark: Any, signatures: Any, config: Config) -> set[tuple[str, str]]:
-    """provenance.candidate_pairs as a Spark job: ``signatures`` is an RDD of (article id,
+    """lineage.candidate_pairs as a Spark job: ``signatures`` is an RDD of (article id,
     MinHash bytes, whether the article is new); the pairs of a new article with any other
     sharing an LSH bucket, joined on the band keys."""
     from pyspark.sql.functions import col
@@ -173,62 +159,68 @@ def build_stories(spark: Any, parsed: Any, order: list[str], config: Config,
     languages = dict(parsed.map(lambda p: (p.id, (p.article.source, p.article.language,
                                                   p.article.is_english))).collect())
     english = [a for a in order if languages[a][2]]
-    stories.warn_not_placed([languages[a][:2] for a in order if not languages[a][2]])
+    placement.warn_not_placed([languages[a][:2] for a in order if not languages[a][2]])
     if not english:
         return []
-    model = get_embedder(analysis.embedding_model).name
-    new_ids = sc.broadcast(stories.not_clustered(english, model, store))
+    model = load_embedder(analysis.embedding_model).name
+    new_ids = sc.broadcast(placement.not_clustered(english, model, store))
     if new_ids.value:
-        features = (parsed.filter(lambda p: p.id in new_ids.value)
-                    .mapPartitions(lambda part: _features(part, config))
-                    .persist(StorageLevel.MEMORY_AND_DISK))
-        _place(spark, parsed, features, config, store, model)
+        rdd = (parsed.filter(lambda p: p.id in new_ids.value)
+               .mapPartitions(lambda part: _features(part, config))
+               .persist(StorageLevel.MEMORY_AND_DISK))
+        _place(spark, parsed, rdd, config, store, model)
     return [s for s in (store.story(sid) for sid in store.stories_of_articles(english))
             if s is not None]
 
 
-def _place(spark: Any, parsed: Any, features: Any, config: Config, store: Store,
-           model: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A story made on an executor: what its job needs besides its members' parses."""
+
+    story_id: str
+    history: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
+
+
+def _place(spark: Any, parsed: Any, rdd: Any, config: Config, store: Store, model: str) -> None:
     analysis = config.analysis
     # The driver holds the new articles' features only (a vector, terms, a MinHash each).
-    collected = features.collect()
-    fresh = sorted((Member(a, day, vector, frozenset(t)) for a, day, vector, t, _ in collected),
-                   key=lambda m: m.id)
-    signatures = {a: provenance.signature_from_bytes(blob, analysis.minhash_perm)
-                  for a, *_, blob in collected}
-    rows = stories.window_rows(fresh, config, model, store)
-    near = candidates(spark, features, fresh, rows, config)
-    placement = stories.assign(fresh, rows, signatures, config, store, near)
+    fresh = sorted(rdd.collect(), key=lambda f: f.id)
+    rows = placement.window_rows(fresh, config, model, store)
+    near = candidates(spark, rdd, fresh, rows, config)
+    placed = placement.assign(fresh, rows, config, store, near)
     stored = spark.sparkContext.parallelize([(r["article_id"], r["minhash"], False) for r in rows])
-    similar = lsh_pairs(spark, stored.union(features.map(lambda r: (r[0], r[4], True))), config)
-    pairs = stories.provenance_pairs(placement, similar, analysis)
-    ids = stories.story_ids(placement.full, store)
-    keys = [k for k in sorted(placement.full) if placement.full[k]]
+    similar = lsh_pairs(spark, stored.union(rdd.map(lambda f: (f.id, f.signature, True))), config)
+    pairs = stage.lineage_pairs(placed, analysis, similar)
+    ids = placement.story_ids(placed, store)
+    keys = placed.touched()
 
     # Stories continuing stored ones are rebuilt from the store, on the driver.
-    fresh_ids = {m.id for m in fresh}
+    fresh_ids = {f.id for f in fresh}
     touched = {a for e in store.derivations_touching(sorted(fresh_ids)) for a in (e.parent, e.child)}
     on_driver = {k for k in keys if not k.startswith("new:")
-                 or any(a not in fresh_ids or a in touched for a in placement.full[k])}
-    key_of = placement.story_key()
-    embedder = get_embedder(analysis.embedding_model, store)
-    driver_new = [a for k in on_driver for a in placement.full[k] if a in fresh_ids]
-    docs = {a: provenance.make_doc(p, analysis.provenance_min_words)
+                 or any(a not in fresh_ids or a in touched for a in placed.full[k])}
+    key_of = placed.story_key()
+    model_here = load_embedder(analysis.embedding_model)
+    driver_new = [a for k in on_driver for a in placed.full[k] if a in fresh_ids]
+    docs = {a: lineage.make_doc(p, analysis.provenance_min_words)
             for a, p in store.parsed_any(driver_new).items()}
-    stories.derive_in_store({p for p in pairs if key_of[p[0]] in on_driver}, docs, config,
-                            store, embedder)
-    rebuilt = dict(zip(sorted(on_driver), stories.rebuild_from_store(
-        sorted(on_driver), ids, placement, config, store, embedder)))
+    stage.derive_in_store({p for p in pairs if key_of[p[0]] in on_driver}, docs, config,
+                          store, CachedEmbedder(model_here, store))
+    rebuilt = {story.id: story for group in stage.story_jobs(sorted(on_driver), ids, placed, store)
+               for story in make_stories(group, config, model_here)}
+    rebuilt = {k: rebuilt[ids[k]] for k in on_driver}
 
     # The others on the executors, one story per group.
     pairs_of: dict[str, list[tuple[str, str]]] = {}
     for pair in sorted(pairs):
         pairs_of.setdefault(key_of[pair[0]], []).append(pair)
-    plans = {k: (ids[k], tuple(placement.assignment.history.get(k, [])), placement.full[k],
-                 pairs_of.get(k, [])) for k in keys if k not in on_driver}
+    plans = {k: _Plan(ids[k], tuple(placed.assignment.history.get(k, [])), placed.full[k],
+                      tuple(pairs_of.get(k, []))) for k in keys if k not in on_driver}
     if plans:
         shared_plans = spark.sparkContext.broadcast(plans)
-        shared_keys = spark.sparkContext.broadcast({a: k for k in plans for a in plans[k][2]})
+        shared_keys = spark.sparkContext.broadcast({a: k for k in plans for a in plans[k].article_ids})
         parts = max(1, min(len(plans), spark.sparkContext.defaultParallelism * 2))
         out = (parsed.filter(lambda p: p.id in shared_keys.value)
                .map(lambda p: (shared_keys.value[p.id], p)).groupByKey(parts)
@@ -238,4 +230,4 @@ def _place(spark: Any, parsed: Any, features: Any, config: Config, store: Store,
         rebuilt |= {k: story for k, story, _, _ in out}
     log.info("%d stories rebuilt on the executors, %d continuing stored ones on the driver",
              len(plans), len(on_driver))
-    stories.save_placement(placement, [rebuilt[k] for k in keys], store, model)
+    placement.save(placed, [rebuilt[k] for k in keys], store, model)

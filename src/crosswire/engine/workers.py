@@ -3,7 +3,8 @@
 the vectors each of its steps will compare in one large call, shared out here).
 
 Stories touched by a run are made in the workers too when they run (alignment, entity
-linking and summaries: the cross-source stage's serial work otherwise).
+linking and summaries: the cross-source stage's serial work otherwise): ``Workers.make_stories``
+is a story job mapper (``crosswire.story.StoryMapper``) for the stage.
 
 A :class:`Workers` pool starts on first use and serves a whole run; each process loads the
 spaCy pipeline and the embedding model once, when it first needs them. The parent keeps the
@@ -20,10 +21,12 @@ from types import TracebackType
 
 import numpy as np
 
+from ..common import batches
 from ..config import Config
-from ..embed import CachedEmbedder, Embedder, load_embedder
+from ..embed import Embedder, load_embedder
 from ..nlp import NlpPipeline
 from ..records import Article, ParsedArticle, Skipped, Story
+from ..story import StoryJob, make_stories
 
 # Fewer texts than this are encoded in the parent when the workers are not running yet:
 # starting them (an interpreter, torch and the model each: 5-10 s) costs about what encoding
@@ -61,26 +64,10 @@ def _embedder() -> Embedder:
     return _EMBEDDER
 
 
-def _make_story(job: tuple) -> Story:
-    from . import stories  # stories imports this module
+def _make_story(job: StoryJob) -> Story:
     assert _CONFIG is not None
-    story_id, article_ids, articles, parsed, edges, history = job
-    # The claim vectors alignment compares, in one call on this worker's own model: the
-    # in-memory cache hands them to alignment.
-    stories.encode_claims(CachedEmbedder(_embedder()),
-                          [[parsed[a] for a in article_ids if a in parsed]])
-    return stories.make_story(story_id, article_ids, articles, parsed, edges, history, _CONFIG)
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    # On this worker's own model, one thread: the processes are the parallelism.
+    return make_stories([job], _CONFIG, _embedder())[0]
 
 
 class Workers:
@@ -105,7 +92,7 @@ class Workers:
               ) -> Iterator[ParsedArticle | Skipped]:
         """Parse in the workers, yielding results in input order."""
         # imap keeps input order and bounds memory to a few batches in flight per worker.
-        for results in self._started().imap(_parse, _batches(articles, batch_size), chunksize=1):
+        for results in self._started().imap(_parse, batches(articles, batch_size), chunksize=1):
             yield from results
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -123,11 +110,10 @@ class Workers:
             out[share] = vectors
         return out
 
-    def make_stories(self, jobs: list[tuple]) -> list[Story]:
-        """``stories.make_story`` for each job (its inputs but the config), in the workers,
-        in order."""
+    def make_stories(self, jobs: Sequence[StoryJob]) -> list[Story]:
+        """The stories of ``jobs``, made in the workers, in order."""
         chunk = max(1, len(jobs) // (self.processes * 8))
-        return self._started().map(_make_story, jobs, chunksize=chunk)
+        return self._started().map(_make_story, list(jobs), chunksize=chunk)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -3,11 +3,10 @@ canonical entity with its mentions, aliases, roles and the evidence for every al
 
 Takes the shared spaCy parse (ctx.doc); gives ``Entity`` records whose ids are
 ``content_id("e", canonical name, type)``, so the same person gets the same id in every
-article that names them the same way. ``link_story`` merges the article-level entities of a
-story's articles (surname-only mentions, spelling variants, acronyms, country names and codes)
-and lists in ``Entity.merged`` the article-level ids each story entity absorbs.
+article that names them the same way. The story stage (``crosswire.story.entities``) links
+the article-level entities of a story's articles with the same :class:`Linker`.
 
-Linking rules, each recorded as alias evidence:
+Linking rules, shared by article and story level, each recorded as alias evidence:
 - same name up to case, accents and a leading "the" ("Unesco"/"UNESCO");
 - surname or short form of a fuller person name ("Ferreira" -> "Ana Ferreira");
 - spelling and transliteration variants: equal consonant skeletons and a close rapidfuzz
@@ -23,14 +22,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from ..records import Entity, Mention, ParsedArticle, Span, content_id
+from ..common import UnionFind
+from ..records import Entity, Mention, Span, content_id
 from .context import ArticleContext
 from .gazetteer import SEATS_PATTERN, Country, capital_of, country, fold
 
@@ -39,7 +39,7 @@ from .gazetteer import SEATS_PATTERN, Country, capital_of, country, fold
 _TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
           "FAC": "LOC"}
 # Types that may be linked to each other (a country is sometimes tagged LOC or ORG).
-_CLASS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "NORP": "NORP"}
+LINK_CLASSES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "NORP": "NORP"}
 
 # Courtesy titles dropped from a person's name; they are not roles.
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lord",
@@ -171,7 +171,7 @@ def _person_words(name: str) -> list[str]:
 
 
 @dataclass(slots=True)
-class _Unit:
+class LinkUnit:
     """A group of mentions (article level) or an article entity (story level) being linked."""
 
     types: Counter[str]
@@ -190,12 +190,12 @@ class _Unit:
 
     @property
     def cls(self) -> str:
-        return _CLASS[self.type]
+        return LINK_CLASSES[self.type]
 
     def keys(self) -> set[str]:
         return {name_key(f) for f in self.forms}
 
-    def absorb(self, other: _Unit) -> None:
+    def absorb(self, other: LinkUnit) -> None:
         self.types.update(other.types)
         self.forms.update(other.forms)
         self.order = min(self.order, other.order)
@@ -208,7 +208,7 @@ class _Unit:
         self.country = self.country or other.country
 
 
-def _canonical(unit: _Unit) -> str:
+def _canonical(unit: LinkUnit) -> str:
     if unit.country is not None:
         return unit.country.name
     order = {form: i for i, form in enumerate(unit.forms)}
@@ -227,29 +227,24 @@ def _canonical(unit: _Unit) -> str:
     return best
 
 
-class _Linker:
+class Linker:
     """Union-find over units with the linking rules shared by article and story level."""
 
-    def __init__(self, units: list[_Unit], config: LinkConfig):
+    def __init__(self, units: list[LinkUnit], config: LinkConfig):
         self.units = units
-        self.parent = list(range(len(units)))
+        self.sets: UnionFind[int] = UnionFind(range(len(units)))
         self.config = config
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        return self.sets.find(i)
 
     def link(self, keep: int, absorb: int, alias: str | None, why: str) -> None:
-        a, b = self.find(keep), self.find(absorb)
-        if a == b:
-            return
-        if alias:
+        b = self.find(absorb)
+        if alias and self.find(keep) != b:
             self.units[b].evidence.setdefault(alias, why)
-        self.parent[b] = a
+        self.sets.union(keep, absorb)
 
-    def run(self) -> list[_Unit]:
+    def run(self) -> list[LinkUnit]:
         units = self.units
         self._same_names()
         self._countries()
@@ -381,7 +376,7 @@ class _Linker:
                     break
 
 
-def _entity(unit: _Unit) -> Entity:
+def entity_of(unit: LinkUnit) -> Entity:
     name = _canonical(unit)
     mentions = tuple(sorted(set(unit.mentions), key=lambda m: (m.article_id, m.span)))
     aliases: list[str] = []
@@ -621,7 +616,7 @@ class _ArticleMentions:
         self.doc = doc
         self.text = doc.text if text is None else text  # Doc.text joins every token: once
         self.article_id = article_id
-        self.units: dict[tuple[str, str], _Unit] = {}  # (class, key) -> unit
+        self.units: dict[tuple[str, str], LinkUnit] = {}  # (class, key) -> unit
         self.covered: set[int] = set()  # token indices already in a mention
         self.defined_acronyms: list[tuple[str, str]] = []  # (long form, acronym)
         self.metonyms: list[tuple[SpacySpan, Country | str]] = []
@@ -644,10 +639,10 @@ class _ArticleMentions:
             # name with a person's role, or that speaks of itself as he or she, is a person,
             # whatever the small model said.
             label = "PERSON"
-        cls = _CLASS[label]
+        cls = LINK_CLASSES[label]
         unit = self.units.get((cls, key))
         if unit is None:
-            unit = self.units[(cls, key)] = _Unit(types=Counter(), forms=Counter(),
+            unit = self.units[(cls, key)] = LinkUnit(types=Counter(), forms=Counter(),
                                                   order=span.start_char)
         unit.types[label] += weight
         unit.forms[text] += 1
@@ -793,7 +788,7 @@ class _ArticleMentions:
                    and t.i not in self.covered and t.sent == doc[start].sent
                    for t in (before, after))
 
-    def link(self, config: LinkConfig) -> list[_Unit]:
+    def link(self, config: LinkConfig) -> list[LinkUnit]:
         units = list(self.units.values())
         demonyms = [f for u in units if u.cls == "NORP" for f in u.forms]
         for unit in units:
@@ -809,7 +804,7 @@ class _ArticleMentions:
                     unit.country = resolved
                     unit.types["GPE"] += 0.5
         units.extend(self._metonym_units(units))
-        linker = _Linker(units, config)
+        linker = Linker(units, config)
         index = {}
         for i, unit in enumerate(units):
             for key in unit.keys():
@@ -820,7 +815,7 @@ class _ArticleMentions:
                 linker.link(i, j, acronym, f"defined in parentheses after {long_form}")
         return linker.run()
 
-    def _metonym_units(self, units: list[_Unit]) -> list[_Unit]:
+    def _metonym_units(self, units: list[LinkUnit]) -> list[LinkUnit]:
         """One "Government of <country>" organisation per capital or seat used as an actor
         (the government acts, not the place: it is not linked to the country itself)."""
         out = []
@@ -833,7 +828,7 @@ class _ArticleMentions:
             else:
                 name = owner
                 why = f"{METONYM_REASONS[1]} {name}, standing for its government"
-            unit = _Unit(types=Counter({"ORG": 1.0}), forms=Counter({government_of(name): 0}),
+            unit = LinkUnit(types=Counter({"ORG": 1.0}), forms=Counter({government_of(name): 0}),
                          order=span.start_char)
             unit.mentions.append(Mention(self.article_id, (span.start_char, span.end_char),
                                          span.text))
@@ -860,43 +855,8 @@ def link_article(doc: Doc, article_id: str, config: LinkConfig | None = None,
     mentions.unlabelled_names()
     mentions.text_capitals()
     mentions.propagate()
-    return tuple(_entity(u) for u in mentions.link(config or LinkConfig()))
+    return tuple(entity_of(u) for u in mentions.link(config or LinkConfig()))
 
 
 def extract(ctx: ArticleContext) -> tuple[Entity, ...]:
     return link_article(ctx.doc, ctx.article.id, text=ctx.text)
-
-
-# --------------------------------------------------------------------------- story level
-
-
-def _unit_of(entity: Entity, order: int) -> _Unit:
-    # Names the entity goes by take part in linking; a titled form or a metonym ("Beijing"
-    # for China) does not, or the city would be linked to its country's government.
-    not_names = {alias for alias, why in entity.alias_evidence
-                 if why == TITLED or why.startswith(METONYM_REASONS)}
-    forms = Counter({entity.name: max(1, len(entity.mentions))})
-    for alias in entity.aliases:
-        if alias not in not_names:
-            forms[alias] += 0
-    unit = _Unit(types=Counter({entity.type: 1.0}), forms=forms, order=order,
-                 mentions=list(entity.mentions), roles=list(entity.roles),
-                 aliases=[a for a in entity.aliases if a in not_names],
-                 evidence=dict(entity.alias_evidence), merged=[entity.id])
-    if _CLASS.get(entity.type) in ("PLACE", "ORG"):
-        unit.country = country(entity.name)
-    return unit
-
-
-def link_story(members: Sequence[ParsedArticle], config: LinkConfig | None = None) -> tuple[Entity, ...]:
-    """Story-level entities: the article entities of ``members`` linked across articles.
-    Each story entity lists in ``merged`` the article-level ids it absorbs."""
-    units: list[_Unit] = []
-    order = 0
-    for parsed in members:
-        for entity in parsed.entities:
-            if entity.type not in _CLASS:
-                continue
-            units.append(_unit_of(entity, order))
-            order += 1
-    return tuple(_entity(u) for u in _Linker(units, config or LinkConfig()).run())

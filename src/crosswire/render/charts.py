@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..brief import Briefing, NumberGroup, date_bounds
+from ..brief import Briefing, NumberGroup
+from ..common import interval
 
 # Node and spacing sizes of the derivation graph, in SVG user units (= CSS px at 100%).
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 184, 46, 64, 14, 12
@@ -160,7 +161,7 @@ def timeline_chart(briefing: Briefing) -> Timeline | None:
     gaps are cut out of the axis."""
     if not briefing.timeline:
         return None
-    pubs = [(s, b) for s in briefing.sources if (b := date_bounds(s.published))]
+    pubs = [(s, b) for s in briefing.sources if (b := interval(s.published))]
     ranges = sorted([(t.start, t.end) for t in briefing.timeline] + [b for _, b in pubs])
     stretches: list[list[date]] = []
     for lo, hi in ranges:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire import provenance as pv
+from crosswire.story import lineage as pv
 from crosswire.config import AnalysisConfig, Config
 from crosswire.embed import HashingEmbedder, load_embedder
 from crosswire.records import Article, Derivation, ParsedArticle, Quote, SpanPair
@@ -322,7 +322,7 @@ def test_independent_reports_are_not_rewrites(minilm, a, b):
 
 # --------------------------------------------------------------------------- quality gate
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "eval"))
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Provenance: which article copied, trimmed, rewrote or partly reused which.
+"""Lineage: which article copied, trimmed, rewrote or partly reused which.
 
 Takes ParsedArticles (their sentences and direct quotes); gives :class:`Derivation` edges
 parent -> child, each with its kind (``copy``: the child's own words are the parent's, maybe
@@ -32,9 +32,10 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 
-from .config import AnalysisConfig
-from .embed import Embedder
-from .records import Derivation, ParsedArticle, Span, SpanPair
+from ..common import components
+from ..config import AnalysisConfig
+from ..embed import Embedder
+from ..records import Derivation, ParsedArticle, Span, SpanPair
 
 # --------------------------------------------------------------------------- text units
 
@@ -197,8 +198,8 @@ def align(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
     rest_a = [i for i in range(len(a.units)) if i not in used_a]
     rest_b = [j for j in range(len(b.units)) if j not in used_b]
     sims = _unit_vectors(a, embedder)[rest_a] @ _unit_vectors(b, embedder)[rest_b].T
-    for i, j, s in _monotone(sims, config.paraphrase_similarity):
-        out.pairs.append((rest_a[i], rest_b[j], s, "paraphrase"))
+    for i, j in monotone(sims, sims >= config.paraphrase_similarity):
+        out.pairs.append((rest_a[i], rest_b[j], float(sims[i, j]), "paraphrase"))
     return out
 
 
@@ -214,27 +215,31 @@ def _unit_vectors(doc: Doc, embedder: Embedder) -> np.ndarray:
     return doc.vectors
 
 
-def _monotone(sims: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """The heaviest order-preserving matching among pairs at or above ``threshold``
-    (a weighted longest common subsequence)."""
-    n, m = sims.shape
-    weight = np.where(sims >= threshold, sims, 0.0)
-    best = np.zeros((n + 1, m + 1))
+def monotone(weight: np.ndarray, allowed: np.ndarray) -> list[tuple[int, int]]:
+    """The order-preserving matching of rows to columns with the largest total ``weight``
+    among ``allowed`` pairs (a weighted longest common subsequence): a rewrite tells its
+    parent's facts in the parent's order, so its sentences align in sequence."""
+    n, m = weight.shape
+    # Plain lists: indexing numpy arrays element by element costs more than the arithmetic.
+    w, ok = weight.tolist(), allowed.tolist()
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
+        row, above, wi, oki = best[i], best[i - 1], w[i - 1], ok[i - 1]
         for j in range(1, m + 1):
-            w = weight[i - 1, j - 1]
-            best[i, j] = max(best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + w if w else 0.0)
+            value = above[j] if above[j] > row[j - 1] else row[j - 1]
+            if oki[j - 1] and above[j - 1] + wi[j - 1] > value:
+                value = above[j - 1] + wi[j - 1]
+            row[j] = value
     pairs = []
     i, j = n, m
     while i > 0 and j > 0:
-        w = weight[i - 1, j - 1]
-        if w and best[i, j] == best[i - 1, j - 1] + w:
-            pairs.append((i - 1, j - 1, float(sims[i - 1, j - 1])))
-            i, j = i - 1, j - 1
-        elif best[i, j] == best[i - 1, j]:
+        if best[i][j] == best[i - 1][j]:
             i -= 1
-        else:
+        elif best[i][j] == best[i][j - 1]:
             j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
     return pairs[::-1]
 
 
@@ -410,3 +415,10 @@ def reduce_parents(edges: list[Derivation]) -> list[Derivation]:
                 covered |= spans
     return kept
 
+
+
+def families(article_ids: Iterable[str], edges: Iterable[Derivation]) -> dict[str, int]:
+    """Family number of every article: the connected components of the derivation graph
+    (copies, rewrites, partial reuse and wire siblings, in either direction), numbered in the
+    order of ``article_ids``. The number of families is the number of independent sources."""
+    return components(article_ids, ((e.parent, e.child) for e in edges))

@@ -2,9 +2,9 @@
 ``claims`` (AlignedClaim: mentions, status, independent sources, conflicts, claimants, notes)
 and ``per_source`` (SourceView: what each article adds, omits and alters) filled.
 
-Independent sources are counted by source family: articles joined by any derivation edge
-(copy, rewrite, partial, either direction) are one family, so a wire story and its reprints
-corroborate nothing between them.
+Independent sources are counted by source family (``lineage.families``): articles joined by
+any derivation edge (copy, rewrite, partial, sibling; either direction) are one family, so a
+wire story and its reprints corroborate nothing between them.
 """
 
 from __future__ import annotations
@@ -14,24 +14,27 @@ import dataclasses
 import numpy as np
 
 from ..config import Config
+from ..embed import Embedder
 from ..nlp import timex
 from ..records import (AlignedClaim, Derivation, ParsedArticle, SourceView, SpanRef, Story,
                        content_id)
-from . import conflicts, similarity
+from . import conflicts, lineage, similarity
 from .units import Unit, regions, units_of
 
 
 def align_story(story: Story, members: list[ParsedArticle], derivations: list[Derivation],
-                config: Config) -> Story:
+                config: Config, embedder: Embedder) -> Story:
+    """The story with its aligned claims and per-source views. ``embedder`` encodes the
+    claims (usually already encoded, in one call for all the stories a run makes)."""
     members = _dated([p for p in members if p.id in set(story.article_ids)] or members)
-    families = source_families([p.id for p in members], derivations)
+    families = lineage.families([p.id for p in members], derivations)
     entity_ids = {old: entity.id for entity in story.entities for old in entity.merged}
     units = units_of(members, families, entity_ids)
     if not units:
         return dataclasses.replace(story, claims=(), per_source=tuple(
             SourceView(article_id=p.id) for p in members))
     analysis = config.analysis
-    scores = similarity.pair_scores(units, analysis.embedding_model)
+    scores = similarity.pair_scores(units, embedder)
     # Grouping sees derived claims as aligned; conflicts judge closeness on the words alone.
     linked = scores.copy()
     similarity.follow_derivations(units, linked, [(d.parent, d.child) for d in derivations],
@@ -39,7 +42,7 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
     groups = similarity.group(units, linked, analysis.align_threshold)
     quotes = {q.id: q for p in members for q in p.quotes}
     findings = conflicts.find(units, scores, groups, regions(members), analysis, entity_ids,
-                              quotes)
+                              quotes, embedder)
     claims = _aligned(units, scores, groups, findings)
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))
@@ -63,23 +66,6 @@ def _dated(members: list[ParsedArticle]) -> list[ParsedArticle]:
                                                 published_basis=basis),  # type: ignore[arg-type]
             timexes=timex.find_timexes(article.text, published)))
     return out
-
-
-def source_families(article_ids: list[str], derivations: list[Derivation]) -> dict[str, int]:
-    """Family number of every article: connected components of the derivation graph."""
-    parent = {a: a for a in article_ids}
-
-    def root(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for d in derivations:
-        if d.parent in parent and d.child in parent:
-            parent[root(d.child)] = root(d.parent)
-    roots: dict[str, int] = {}
-    return {a: roots.setdefault(root(a), len(roots)) for a in article_ids}
 
 
 def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],

@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from crosswire import embed
-from crosswire.cluster import Clusterer, Member, terms
+from crosswire.story.cluster import Clusterer, Member
+from crosswire.story.features import terms
 from crosswire.config import AnalysisConfig, Config
-from crosswire.engine import stories as stage
+from crosswire.story import StoryJob, stage
+from crosswire.story.build import outline
 from crosswire.records import Article, ParsedArticle, RawDocument, Story
 from crosswire.store import Store
 
@@ -98,10 +100,14 @@ def store_articles(store: Store, parsed: list[ParsedArticle]) -> None:
     store.add_parsed(parsed, "test")
 
 
-@pytest.fixture(autouse=True)
-def _placement_only(monkeypatch):
-    # These tests are about placement; claim alignment has its own tests and its own model.
-    monkeypatch.setattr(stage, "align_story", lambda story, members, edges, config: story)
+def placed_only(jobs: list[StoryJob]) -> list[Story]:
+    """Stories as placement and lineage made them. These tests are about placement; claim
+    alignment has its own tests and its own model."""
+    return [outline(job) for job in jobs]
+
+
+def build(batch: list[ParsedArticle], store: Store) -> list[Story]:
+    return stage.build_stories(batch, CONFIG, store, mapper=placed_only)
 
 
 def partition(store: Store) -> dict[str, str]:
@@ -123,7 +129,7 @@ def agreement(a: dict[str, str], b: dict[str, str]) -> float:
 
 def run(store: Store, batches: list[list[ParsedArticle]]) -> dict[str, str]:
     for batch in batches:
-        stage.build_stories(batch, CONFIG, store)
+        build(batch, store)
     return partition(store)
 
 
@@ -160,9 +166,9 @@ def test_rerun_changes_nothing(tmp_path):
     parsed, _ = make_articles()
     with Store(tmp_path / "s.db") as store:
         store_articles(store, parsed)
-        first = stage.build_stories(parsed, CONFIG, store)
+        first = build(parsed, store)
         stored = [(s.id, s.article_ids, s.derivations) for s in store.stories()]
-        again = stage.build_stories(parsed, CONFIG, store)
+        again = build(parsed, store)
         assert sorted(s.id for s in first) == sorted(s.id for s in again)
         assert [(s.id, s.article_ids, s.derivations) for s in store.stories()] == stored
         assert store.count("stories") == len(POOLS)
@@ -201,8 +207,8 @@ def test_non_english_articles_get_no_story_and_a_warning(tmp_path, caplog):
     with Store(tmp_path / "s.db") as store:
         store_articles(store, [*parsed, ParsedArticle(article=spanish)])
         with caplog.at_level(logging.WARNING):
-            stories = stage.build_stories([*parsed, ParsedArticle(article=spanish)], CONFIG, store)
-        assert stage.build_stories([ParsedArticle(article=spanish)], CONFIG, store) == []
+            stories = build([*parsed, ParsedArticle(article=spanish)], store)
+        assert build([ParsedArticle(article=spanish)], store) == []
     assert all("a_es" not in s.article_ids for s in stories)
     assert any("English-only" in r.message for r in caplog.records)
 
@@ -320,7 +326,7 @@ def test_embeddings_are_cached_in_the_store(tmp_path):
     inner.name = "counting-test"
     with Store(tmp_path / "s.db") as store:
         first = embed.CachedEmbedder(inner, store).encode(["a ferry", "a bridge", "a ferry"])
-        embed._MEMORY.pop("counting-test")  # a new process: only the store remembers
+        # A new embedder (a new run, or a new process): only the store remembers.
         again = embed.CachedEmbedder(inner, store).encode(["a bridge", "a ferry"])
     assert calls == [2]
     assert np.allclose(first[1], again[0]) and np.allclose(first[0], again[1])

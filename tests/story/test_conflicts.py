@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from crosswire.align import align_story
+from crosswire.embed import load_embedder
+from crosswire.story.alignment import align_story
 from crosswire.config import Config
 from crosswire.nlp import NlpPipeline
 from crosswire.nlp.pipeline import EXTRACTORS
@@ -239,7 +240,8 @@ def align_pair(nlp: NlpPipeline, c: Case, config: Config) -> Story:
         if c.derived else []
     story = Story(id=Story.make_id(ids), title=c.name, article_ids=ids,
                   derivations=tuple(derivations))
-    return align_story(story, parsed, derivations, config)
+    return align_story(story, parsed, derivations, config,
+                       load_embedder(config.analysis.embedding_model))
 
 
 def _require(c: Case) -> None:
@@ -290,7 +292,7 @@ def test_a_claim_and_its_figure_losing_their_hedges_is_one_conflict(nlp: NlpPipe
 
 
 def test_two_story_entities_with_one_name_are_one_source() -> None:
-    from crosswire.align.conflicts import _one_source
+    from crosswire.story.conflicts import _one_source
     # The story's entity linking may leave "Hollis" and "Greta Hollis" apart; the names
     # still make them one source, while two different names stay two.
     assert _one_source("e_1", "Hollis", "e_2", "Greta Hollis")

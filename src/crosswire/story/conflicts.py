@@ -27,11 +27,12 @@ from typing import TypeVar
 import numpy as np
 from rapidfuzz import fuzz
 
+from ..common import UnionFind, fold, grain, interval
 from ..config import AnalysisConfig
+from ..embed import Embedder
 from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef, Timex
 from ..nlp.claims import NUMERIC_HEDGES
-from .similarity import embed
-from .units import (Unit, before, distance, grain, interval, name_words, overlaps, same_source,
+from .units import (Unit, before, distance, name_words, overlaps, same_source,
                     speaker_key)
 
 T = TypeVar("T")
@@ -41,8 +42,6 @@ T = TypeVar("T")
 _STANCE = {"asserted": "as fact", "confirmed": "as fact", "reported": "as reported",
            "unconfirmed": "as reported", "hedged": "hedged", "denied": "denied",
            "did-not-deny": "not denied", "declined-to-confirm": "not confirmed"}
-_PUNCT = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s+")
 # Characters of a claim before and after a figure that say what it is about.
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 40, 60
 _DIGITS = re.compile(r"\d[\d,.]*")
@@ -71,7 +70,9 @@ class Finding:
 
 def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
          regions: set[str], config: AnalysisConfig, entity_ids: dict[str, str],
-         quotes_by_id: dict[str, Quote]) -> list[Finding]:
+         quotes_by_id: dict[str, Quote], embedder: Embedder) -> list[Finding]:
+    """Every finding of one story's units. ``embedder`` encodes the few texts compared by
+    meaning (reworded quotes, figures' contexts)."""
     findings: list[Finding] = []
     group_of = {i: g for g, members in enumerate(groups) for i in members}
     for members in groups:
@@ -85,7 +86,7 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
     quoted = _quotes(units, config, entity_ids)
     for members in groups:
         if len(members) > 1:
-            quoted += _reworded([units[i] for i in members], config, entity_ids)
+            quoted += _reworded([units[i] for i in members], config, entity_ids, embedder)
     findings += quoted
     attributed = {i for f in quoted if f.conflict and f.conflict.kind == "attribution"
                   for i in f.units}
@@ -96,7 +97,7 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
     # change, told once ("are thought to have intercepted about 4,000" / "intercepted 4,000").
     hedged_claims = {i for f in findings if f.conflict and f.conflict.kind == "certainty"
                      for i in f.units}
-    findings += [f for f in _numbers(units, scores, group_of, config, entity_ids)
+    findings += [f for f in _numbers(units, scores, group_of, config, entity_ids, embedder)
                  if not (f.conflict and f.conflict.kind == "certainty"
                          and set(f.units) <= hedged_claims)]
     return findings
@@ -106,23 +107,13 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
 
 
 def _components(items: Sequence[T], same: Callable[[T, T], bool]) -> list[list[T]]:
-    """Connected components of ``items`` under ``same`` (union-find), in first-seen order."""
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    """Connected components of ``items`` under ``same``, in first-seen order."""
+    sets: UnionFind[int] = UnionFind(range(len(items)))
     for i in range(len(items)):
         for j in range(i + 1, len(items)):
-            if root(i) != root(j) and same(items[i], items[j]):
-                parent[root(j)] = root(i)
-    out: dict[int, list[T]] = {}
-    for i, item in enumerate(items):
-        out.setdefault(root(i), []).append(item)
-    return list(out.values())
+            if sets.find(i) != sets.find(j) and same(items[i], items[j]):
+                sets.union(i, j)
+    return [[items[i] for i in group] for group in sets.groups()]
 
 
 def _side(observations: Iterable[Obs]) -> ConflictSide:
@@ -150,12 +141,6 @@ def _versus(sides: list[list[Obs]]) -> str:
         outlets = len({o.unit.article_id for o in side})
         parts.append(f'"{side[0].text}" ({outlets} article{"s" if outlets > 1 else ""})')
     return " vs ".join(parts)
-
-
-def fold_words(text: str) -> str:
-    """Lower-case words only: quote marks, punctuation and spacing are not wording."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
 
 
 # --------------------------------------------------------------------------- date
@@ -221,7 +206,7 @@ def _same_date(s: Timex, t: Timex) -> bool:
 
 
 def _date_words(timex: Timex) -> str:
-    words = fold_words(timex.text).split()
+    words = fold(timex.text).split()
     return " ".join(w for w in words if w not in ("the", "on", "s"))
 
 
@@ -369,7 +354,7 @@ def _said_alike(a: Unit, b: Unit) -> float:
         text = unit.claim.text
         for word in (unit.claim.speaker or "").split():
             text = text.replace(word, " ")
-        return fold_words(text)
+        return fold(text)
     return fuzz.token_sort_ratio(content(a), content(b)) / 100.0
 
 
@@ -420,7 +405,7 @@ def _quotes(units: list[Unit], config: AnalysisConfig,
         for quote in unit.quotes:
             if quote.id not in seen:
                 seen.add(quote.id)
-                entries.append((quote, unit, fold_words(quote.text)))
+                entries.append((quote, unit, fold(quote.text)))
     threshold = config.align_quote_similarity
 
     def one_quote(a: tuple[Quote, Unit, str], b: tuple[Quote, Unit, str]) -> bool:
@@ -438,13 +423,13 @@ def _quotes(units: list[Unit], config: AnalysisConfig,
     return findings
 
 
-def _reworded(group: list[Unit], config: AnalysisConfig,
-              entity_ids: dict[str, str]) -> list[Finding]:
+def _reworded(group: list[Unit], config: AnalysisConfig, entity_ids: dict[str, str],
+              embedder: Embedder) -> list[Finding]:
     """Direct quotes of one speaker in aligned claims whose words differ beyond what
     :func:`_quotes` counts as one wording, yet mean the same: a quote rewritten inside its
     marks ("We will stay as long as they need us" / "We are not leaving until every family has
     somewhere to go")."""
-    entries = [(q, u, fold_words(q.text)) for u in group for q in u.quotes]
+    entries = [(q, u, fold(q.text)) for u in group for q in u.quotes]
 
     def speakers_differ(x: tuple[Quote, Unit, str], y: tuple[Quote, Unit, str]) -> bool:
         keys = [_quote_speaker(e[0], e[1], entity_ids) for e in (x, y)]
@@ -459,12 +444,12 @@ def _reworded(group: list[Unit], config: AnalysisConfig,
     if not pairs:
         return []
     texts = list(dict.fromkeys(e[0].text for pair in pairs for e in pair))
-    vectors = dict(zip(texts, embed(texts, config.embedding_model)))
+    vectors = dict(zip(texts, embedder.encode(texts)))
     involved: dict[str, Obs] = {}
     for x, y in pairs:
         if float(vectors[x[0].text] @ vectors[y[0].text]) >= config.align_quote_meaning:
             for q, u, _ in (x, y):
-                involved.setdefault(q.id, Obs(u, q.span, q.text, fold_words(q.text)))
+                involved.setdefault(q.id, Obs(u, q.span, q.text, fold(q.text)))
     if not involved:
         return []
     sides = _components(list(involved.values()), lambda a, b: a.value == b.value)
@@ -583,7 +568,8 @@ def figure_context(number: Number, unit: Unit) -> str:
 
 
 def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
-             config: AnalysisConfig, entity_ids: dict[str, str]) -> list[Finding]:
+             config: AnalysisConfig, entity_ids: dict[str, str],
+             embedder: Embedder) -> list[Finding]:
     owner: dict[str, Unit] = {}
     links: list[tuple[str, str]] = []
     with_numbers = [u for u in units if u.numbers]
@@ -597,7 +583,7 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
             if not aligned and scores[a.index, b.index] < config.align_number_threshold:
                 continue
             for n, m, shown in _pair_figures(a, b, aligned):
-                if shown or _same_topic(n, a, m, b, config):
+                if shown or _same_topic(n, a, m, b, config, embedder):
                     links.append((n.id, m.id))
     if not links:
         return []
@@ -613,11 +599,12 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
     return findings
 
 
-def _same_topic(n: Number, a: Unit, m: Number, b: Unit, config: AnalysisConfig) -> bool:
+def _same_topic(n: Number, a: Unit, m: Number, b: Unit, config: AnalysisConfig,
+                embedder: Embedder) -> bool:
     """Whether two different figures are said about the same thing: their contexts mean the
     same ("76 deputies voted against" and "151 deputies" in "the Assembly's 151 deputies" do
     not, though both count deputies)."""
-    vectors = embed([figure_context(n, a), figure_context(m, b)], config.embedding_model)
+    vectors = embedder.encode([figure_context(n, a), figure_context(m, b)])
     return float(vectors[0] @ vectors[1]) >= config.align_figure_context
 
 

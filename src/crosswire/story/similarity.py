@@ -14,21 +14,13 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ..embed import get_embedder
+from ..common import UnionFind
+from ..embed import Embedder
+from .lineage import monotone
 from .units import Unit
 
 # Weight of the embedding cosine in the pair score; the rest is the token-set ratio.
 MEANING_WEIGHT = 0.7
-
-
-def embed(texts: list[str], model: str) -> np.ndarray:
-    """Unit-length sentence embeddings, one row per text.
-
-    Through the process-wide embedder cache: a story rebuilt when an article joins re-scores
-    its claims, and only the newcomer's are encoded again."""
-    if not texts:
-        return np.zeros((0, 1), dtype=np.float32)
-    return get_embedder(model).encode(texts)
 
 
 def claim_texts(units: list[Unit]) -> list[str]:
@@ -37,8 +29,10 @@ def claim_texts(units: list[Unit]) -> list[str]:
     return [u.claim.text for u in units]
 
 
-def pair_scores(units: list[Unit], model: str) -> np.ndarray:
-    """Square matrix of pair scores in [0, 1]; -1 between claims of the same article."""
+def pair_scores(units: list[Unit], embedder: Embedder) -> np.ndarray:
+    """Square matrix of pair scores in [0, 1]; -1 between claims of the same article.
+    ``embedder``: the story's (its claims are usually encoded already, in one call for all
+    the stories a run makes)."""
     texts = claim_texts(units)
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
@@ -46,7 +40,7 @@ def pair_scores(units: list[Unit], model: str) -> np.ndarray:
     if (articles == articles[0]).all():
         # One article: no pair can align, so nothing is worth encoding.
         return np.full((len(texts), len(texts)), -1.0, dtype=np.float32)
-    vectors = embed(texts, model)
+    vectors = embedder.encode(texts)
     meaning = np.clip(vectors @ vectors.T, 0.0, 1.0)
     folded = [t.lower() for t in texts]
     wording = cdist(folded, folded, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
@@ -74,36 +68,14 @@ def follow_derivations(units: list[Unit], scores: np.ndarray, pairs: list[tuple[
         if not left or not right:
             continue
         gain = scores[np.ix_(left, right)] - floor
-        best = np.zeros((len(left) + 1, len(right) + 1), dtype=np.float32)
-        for i in range(1, len(left) + 1):
-            for j in range(1, len(right) + 1):
-                take = best[i - 1, j - 1] + gain[i - 1, j - 1] if gain[i - 1, j - 1] >= 0 else -1
-                best[i, j] = max(best[i - 1, j], best[i, j - 1], take)
-        i, j = len(left), len(right)
-        while i > 0 and j > 0:
-            if best[i, j] == best[i - 1, j]:
-                i -= 1
-            elif best[i, j] == best[i, j - 1]:
-                j -= 1
-            else:
-                taken.append((left[i - 1], right[j - 1]))
-                i, j = i - 1, j - 1
+        taken += [(left[i], right[j]) for i, j in monotone(gain, gain >= 0)]
     # A claim taken by a rewrite from the wire is also taken from the wire's verbatim copies:
     # every pair within a chain of taken pairs counts as aligned.
-    root = list(range(len(units)))
-
-    def find(i: int) -> int:
-        while root[i] != i:
-            root[i] = root[root[i]]
-            i = root[i]
-        return i
-
+    chained: UnionFind[int] = UnionFind()
     for a, b in taken:
-        root[find(b)] = find(a)
-    chains: dict[int, list[int]] = {}
-    for a in {i for pair in taken for i in pair}:
-        chains.setdefault(find(a), []).append(a)
-    for chain in chains.values():
+        chained.union(a, b)
+    chains = chained.groups()
+    for chain in chains:
         for a in chain:
             for b in chain:
                 if a != b and units[a].article_id != units[b].article_id:

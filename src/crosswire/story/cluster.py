@@ -24,21 +24,13 @@ left for arrival order.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from usearch.index import Index
 
-from .config import AnalysisConfig
-from .records import ParsedArticle
-
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*\b")
-_STOP = frozenset(["The", "A", "An", "In", "On", "At", "For", "And", "But", "Or", "Of", "To", "By", "With", "From", "As", "It", "He", "She", "They", "We", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"])
+from ..config import AnalysisConfig
 
 # Term blocking: two articles are neighbours when they share this many salient terms, counting
 # only terms in at most ``POSTING_LIMIT`` articles (a term in hundreds of articles blocks
@@ -73,31 +65,6 @@ class Assignment:
             if key == drop:
                 key = keep
         return key
-
-
-def document_text(parsed: ParsedArticle, lead_chars: int) -> str:
-    """What an article's document vector is computed from: its title and lead."""
-    article = parsed.article
-    return f"{article.title or ''}\n{article.text[:lead_chars]}".strip()
-
-
-def terms(parsed: ParsedArticle, lead_chars: int) -> frozenset[str]:
-    """Salient terms: the article's named entities when the NLP stage found them, else the
-    capitalised words of its title and lead that do not start a sentence."""
-    names = {e.name.lower() for e in parsed.entities if e.type in {"PERSON", "ORG", "GPE", "LOC", "NORP"}}
-    if names:
-        return frozenset(names)
-    text = parsed.article.text[:lead_chars]
-    return frozenset(w.lower() for w in _CAPITALISED.findall(text) if w not in _STOP)
-
-
-def day_of(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 class Clusterer:
@@ -331,15 +298,4 @@ class Clusterer:
                 f"split: article {article_id} moved to story {target}")
             result.history.setdefault(target, []).append(
                 f"merged: article {article_id} moved here from story {source}")
-
-
-def members_from_rows(rows: Iterable[object]) -> list[Member]:
-    """Members from stored ``cluster_members`` rows (see Store.cluster_members)."""
-    out = []
-    for row in rows:
-        out.append(Member(id=row["article_id"], day=day_of(row["day"]),  # type: ignore[index]
-                          vector=np.frombuffer(row["vector"], dtype=np.float32),  # type: ignore[index]
-                          terms=frozenset(json.loads(row["terms"])),  # type: ignore[index]
-                          story=row["story_id"]))  # type: ignore[index]
-    return out
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
+from ..common import interval
 from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
@@ -167,63 +167,6 @@ def same_source(a: str | None, b: str | None) -> bool | None:
 
 
 # --------------------------------------------------------------------------- dates
-
-
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-(WE|\d))?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
-
-
-@lru_cache(maxsize=8192)  # asked again for each claim pair a story compares
-def interval(value: str | None) -> tuple[date, date] | None:
-    """First and last day a TIMEX3 calendar value can mean; None for anything else."""
-    if not value:
-        return None
-    try:
-        if m := _DAY.match(value):
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
-        if m := _WEEK.match(value):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            if m[3] == "WE":
-                return monday + timedelta(days=5), monday + timedelta(days=6)
-            if m[3]:
-                day = monday + timedelta(days=int(m[3]) - 1)
-                return day, day
-            return monday, monday + timedelta(days=6)
-        if m := _MONTH.match(value):
-            return _months(int(m[1]), int(m[2]), int(m[2]))
-        if m := _SEASON.match(value):
-            first, last = _SEASON_MONTHS[m[2]]
-            return _months(int(m[1]), first, last)
-        if m := _QUARTER.match(value):
-            q = int(m[2])
-            return _months(int(m[1]), 3 * q - 2, 3 * q)
-        if m := _YEAR.match(value):
-            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
-def grain(value: str | None) -> str | None:
-    """How fine a calendar value is: day, week, month, season, quarter or year."""
-    for name, pattern in (("day", _DAY), ("week", _WEEK), ("month", _MONTH),
-                          ("season", _SEASON), ("quarter", _QUARTER), ("year", _YEAR)):
-        if value and pattern.match(value):
-            return name
-    return None
-
-
-def _months(year: int, first: int, last: int) -> tuple[date, date]:
-    start = date(year, first, 1)
-    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
-    following = date(end_year + end_month // 12, end_month % 12 + 1, 1)
-    return start, following - timedelta(days=1)
 
 
 def overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
