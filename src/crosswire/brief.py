@@ -46,6 +46,12 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+def relation(kind: str) -> str:
+    """How a derivation of ``kind`` reads before the parent's name: "copy of", "rewrite of",
+    and for wire siblings (neither copied the other) "same wire story as"."""
+    return "same wire story as" if kind == "sibling" else f"{kind} of"
+
+
 # --------------------------------------------------------------------------- the document
 
 

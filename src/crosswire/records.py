@@ -238,7 +238,7 @@ class SpanPair:
 class Derivation:
     parent: str
     child: str
-    kind: Literal["copy", "rewrite", "partial"]
+    kind: Literal["copy", "trim", "rewrite", "partial", "sibling"]
     score: float
     evidence: tuple[SpanPair, ...] = ()
     direction_basis: str | None = None  # why parent -> child and not the reverse

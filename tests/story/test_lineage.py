@@ -4,15 +4,17 @@ ferries and town councils in the invented country of Durnesse)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
 import pytest
 
+from crosswire.story import credits
 from crosswire.story import lineage as pv
 from crosswire.config import AnalysisConfig, Config
 from crosswire.embed import HashingEmbedder, load_embedder
-from crosswire.records import Article, Derivation, ParsedArticle, Quote, SpanPair
+from crosswire.records import Article, Derivation, ParsedArticle, Quote, Removed, SpanPair
 
 CONFIG = AnalysisConfig()
 HASHING = HashingEmbedder()
@@ -159,7 +161,7 @@ def test_trimmed_copy_parent_is_the_fuller_text():
                   "Valley Post", "2025-06-02")
     full = parsed("wire", body, "Coldwater Press", "2025-06-02")
     edge = pv.judge(doc(trim), doc(full), HASHING, CONFIG)
-    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "trim", "copy")
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "trim", "trim")
     assert edge.direction_basis == "coverage"
 
 
@@ -242,11 +244,14 @@ def test_same_time_no_credit_the_dateline_marks_the_original():
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("Greyline Wire", "greylinewire"), ("The Greyline Wire", "greylinewire"),
-    ("greylinewire.example", "greylinewire"), ("KNA", "kna"),
+    ("Greyline Wire", {"greylinewire", "gw", "gwire"}),
+    ("The Greyline Wire", {"greylinewire", "gw", "gwire"}),
+    ("greylinewire.example", {"greylinewire"}),
+    ("KNA", {"kna"}),
+    ("The New York Times", {"newyorktimes", "nyt", "nytimes"}),
 ])
-def test_outlet_keys_compare_loosely(name, expected):
-    assert pv._outlet_key(name) == expected
+def test_outlet_names_give_the_keys_they_are_cited_by(name, expected):
+    assert credits.name_keys(name) == expected
 
 
 # --------------------------------------------------------------------------- families
@@ -283,7 +288,7 @@ def test_derive_judges_candidate_pairs_and_reduces():
     assert ("copy", "wire") in pairs and ("indep", "wire") not in pairs
     edges = pv.derive(docs, pairs | {("indep", "wire")}, HASHING, CONFIG)
     assert {(e.parent, e.child, e.kind) for e in edges} == {
-        ("wire", "copy", "copy"), ("wire", "trim", "copy")}
+        ("wire", "copy", "copy"), ("wire", "trim", "trim")}
 
 
 def test_signature_round_trips_through_bytes():
@@ -318,6 +323,127 @@ def test_rewrite_in_new_words_is_found_with_sentence_embeddings(minilm):
 def test_independent_reports_are_not_rewrites(minilm, a, b):
     first, second = parsed("a", a, "A", "2025-06-02"), parsed("b", b, "B", "2025-06-02")
     assert pv.judge(doc(first), doc(second), minilm, CONFIG) is None
+
+
+# Its own report on the fire, opening with four of the wire's sentences retold in the
+# wire's order, then material of its own: partial reuse in new words.
+RETOLD_OPENING = """Firefighters needed more than nine hours on Sunday to bring a blaze at Halvern's Osterby grain terminal under control, according to the city's fire service.
+
+The fire started a little after 2 a.m. in a conveyor tunnel before spreading to two silos storing about 18,000 tonnes of wheat.
+
+Four workers went to hospital suffering from smoke inhalation, and one was still in a serious condition on Sunday evening, the regional health authority said.
+
+Kessel Grain, which operates the terminal, has suspended all loading at Osterby and says it does not know what caused the fire.
+
+Dock workers at the neighbouring container quay told this newspaper they had complained about dust in the tunnel for months.
+
+One crane driver, who asked not to be named, said the company had cut the cleaning crew from six people to two this spring.
+
+The union representing terminal staff has called a meeting for Tuesday evening at the seamen's hall on Brygge Street.
+
+Halvern's mayor Tove Lindqvist visited the site on Sunday afternoon and promised a full inquiry."""
+
+
+def test_a_run_of_retold_sentences_is_partial_reuse(minilm):
+    own = parsed("own", RETOLD_OPENING, "Halvern Evening News", "2025-06-02T16:00:00Z")
+    edge = pv.judge(doc(WIRE_P), doc(own), minilm, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("wire", "own", "partial")
+    assert len(edge.evidence) >= CONFIG.partial_run
+
+
+def test_longest_run_follows_both_texts_allowing_one_skipped_sentence():
+    pairs = tuple(pv.Pair(a, b, sim, "paraphrase") for a, b, sim in [
+        (0, 0, 0.9), (1, 2, 0.8), (3, 3, 0.85), (4, 4, 0.75),  # a run of 4 (one skip each side)
+        (7, 9, 0.95), (8, 10, 0.6)])  # the last pair is under the floor
+    assert pv.Alignment(pairs).longest_run(0.7) == (4, pytest.approx(0.825))
+    assert pv.Alignment(pairs[:1]).longest_run(0.95) == (0, 0.0)
+
+
+# Two outlets carrying one agency's story (the agency's own copy is not in the set).
+def _wire_copy(article_id: str, outlet: str, url: str, keep: int) -> ParsedArticle:
+    body = WIRE.split(" — ", 1)[1]
+    article = Article(id=article_id, source=f"{article_id}.json", raw_id=f"r_{article_id}",
+                      text=trimmed(body, keep), outlet=outlet, url=url,
+                      published="2025-06-02", language="en", title=article_id)
+    return ParsedArticle(article=article)
+
+
+def test_two_copies_of_an_absent_agency_story_are_siblings():
+    a = _wire_copy("a", "Halvern Ledger", "https://ledger.example/wires/ap/fire-1.html", 8)
+    b = _wire_copy("b", "Valley Post", "https://valleypost.example/aponline/2025/06/02/fire.html", 8)
+    edge = pv.judge(doc(a), doc(b), HASHING, CONFIG)
+    assert edge is not None and edge.kind == "sibling"
+    assert pv.families(["a", "b"], [edge]) == {"a": 0, "b": 0}
+
+
+def test_the_agency_s_own_story_is_the_parent_of_its_copies():
+    own = _wire_copy("own", "AP", "https://apnews.example/article/fire", 8)
+    own = ParsedArticle(article=dataclasses.replace(own.article, url="https://apnews.com/x"))
+    copy = _wire_copy("copy", "Valley Post", "https://valleypost.example/aponline/fire.html", 5)
+    edge = pv.judge(doc(copy), doc(own), HASHING, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind, edge.direction_basis) == \
+        ("own", "copy", "trim", "credit")
+
+
+def test_a_first_alert_and_the_write_through_of_one_agency_are_siblings(minilm):
+    # The agency's one-sentence alert, then its full story, on two outlets.
+    alert = parsed("alert", "Firefighters in Halvern battle a blaze at the Osterby grain "
+                   "terminal for more than nine hours before bringing it under control.",
+                   "Halvern Ledger", "2025-06-02")
+    alert = ParsedArticle(article=dataclasses.replace(
+        alert.article, removed=(Removed("Copyright 2025 The Associated Press. All rights "
+                                        "reserved.", "credit"),)))
+    full = parsed("full", WIRE, "Valley Post", "2025-06-02", "HALVERN, Durnesse (AP)")
+    edge = pv.judge(doc(alert), doc(full), minilm, CONFIG)
+    assert edge is not None and edge.kind == "sibling"
+    # Without the shared credit the one sentence is what any report would say.
+    plain = parsed("plain", alert.article.text, "Halvern Ledger", "2025-06-02")
+    assert pv.judge(doc(plain), doc(full), minilm, CONFIG) is None
+
+
+@pytest.mark.parametrize(("url", "dateline", "removed", "tail", "expected"), [
+    ("https://paper.example/aponline/2025/06/02/x.html", None, (), "", ("ap", False)),
+    ("https://paper.example/wires/reuters/article-1/x.html", None, (), "", ("reuters", False)),
+    ("https://www.reuters.com/article/x", None, (), "", ("reuters", True)),
+    (None, "DALLAS (AP)", (), "", ("ap", False)),
+    (None, "KESSLING, Veldmark (Greyline Wire)", (), "", ("greylinewire", False)),
+    (None, None, ("Copyright 2025 The Associated Press. All rights reserved.",), "", ("ap", False)),
+    (None, None, (), "The Associated Press contributed to this report.", ("ap", False)),
+    (None, None, (), "(Reporting by Ana Veld; Editing by Tom Brisk)", ("reuters", False)),
+    (None, None, (), "The ministry said talks would resume in June.", (None, False)),
+])
+def test_wire_agency_is_read_where_the_trade_writes_it(url, dateline, removed, tail, expected):
+    text = "KESSLING — The port reopened on Monday after a two-day strike.\n\n" + tail
+    article = Article(id="x", source="x", raw_id="r", text=text.strip(), url=url,
+                      dateline=dateline, outlet="Valley Post", language="en",
+                      removed=tuple(Removed(line, "credit") for line in removed))
+    assert credits.wire_agency(article) == expected
+
+
+@pytest.mark.parametrize(("text", "cited"), [
+    ("The launch was delayed, according to CNN.", {"cnn"}),
+    ("The Valley Post first reported the closure on Monday.", {"valleypost", "vpost"}),
+    ("The mayor told The New York Times the plan was dead.", {"newyorktimes", "nyt", "nytimes"}),
+    ("Police said two people were hurt.", set()),
+    ("police reported two arrests.", set()),
+])
+def test_outlets_cited_as_a_source(text, cited):
+    article = Article(id="x", source="x", raw_id="r", text=text, language="en")
+    assert credits.cited_outlets(article) == cited
+
+
+def test_the_article_citing_the_other_s_outlet_is_the_child():
+    a = parsed("a", WIRE, "Halvern Ledger", "2025-06-02")
+    b = parsed("b", WIRE + "\n\nThe fire was first reported by the Halvern Ledger.",
+               "Valley Post", "2025-06-02")
+    parent, child, basis = pv.direction(doc(b), doc(a), 1.0, 1.0)
+    assert (parent.id, child.id, basis) == ("a", "b", "cited")
+
+
+def test_direction_is_never_decided_by_length_alone():
+    a = parsed("a", WIRE, "Halvern Ledger", "2025-06-02")
+    b = parsed("b", WIRE + "\n\nMore on this story later.", "Valley Post", "2025-06-02")
+    assert pv.direction(doc(a), doc(b), 1.0, 1.0)[2] == "undetermined"
 
 
 # --------------------------------------------------------------------------- quality gate

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..brief import Briefing, NumberGroup
+from ..brief import Briefing, NumberGroup, relation
 from ..common import interval
 
 # Node and spacing sizes of the derivation graph, in SVG user units (= CSS px at 100%).
@@ -96,7 +96,7 @@ def derivation_graph(briefing: Briefing) -> Graph | None:
         bend = max(24.0, (x1 - x0) / 2)
         links.append(Link(f"M{x0:.1f},{y0:.1f} C{x0 + bend:.1f},{y0:.1f} {x1 - bend:.1f},{y1:.1f}"
                           f" {x1:.1f},{y1:.1f}", e.kind,
-                          f"{by_id[e.child].label}: {e.kind} of {by_id[e.parent].label}"
+                          f"{by_id[e.child].label}: {relation(e.kind)} {by_id[e.parent].label}"
                           f" (score {e.score:.2f})"))
     width = max(x for x, _ in positions.values()) + NODE_W + PAD
     height = max(y for _, y in positions.values()) + NODE_H + PAD

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..brief import Briefing, Cite
+from ..brief import Briefing, Cite, relation
 from .html import fmt_number
 
 # Inline syntax only: values never start a line (each follows a heading or list marker).
@@ -115,7 +115,7 @@ def render_markdown(b: Briefing) -> str:
             f"{_plural(len(b.sources), 'article')}.", ""]
     for e in b.edges:
         child, parent = b.source(e.child), b.source(e.parent)
-        out.append(f"- {md(child.label if child else e.child)} is a *{e.kind}* of "
+        out.append(f"- {md(child.label if child else e.child)}: *{relation(e.kind)}* "
                    f"{md(parent.label if parent else e.parent)} (score {e.score:.2f}, "
                    f"{_plural(e.evidence, 'shared passage')})"
                    + (f": {md(e.direction_basis)}" if e.direction_basis else ""))
@@ -144,7 +144,7 @@ def render_markdown(b: Briefing) -> str:
 
     out += ["", "## Sources", ""]
     for s in b.sources:
-        derived = "".join(f"; {kind} of {md(p)}" for p, kind in s.derived_from)
+        derived = "".join(f"; {relation(kind)} {md(p)}" for p, kind in s.derived_from)
         link = f"; <{s.url}>" if s.url else ""  # safe_url: an autolink holds no < > or spaces
         out.append(f"- **{md(s.label)}**" + (f": {md(s.title)}" if s.title else "")
                    + f" — {md(s.published) or 'date unknown'}; independent source {s.group + 1}"

@@ -36,6 +36,7 @@ from ..common import components
 from ..config import AnalysisConfig
 from ..embed import Embedder
 from ..records import Derivation, ParsedArticle, Span, SpanPair
+from . import credits
 
 # --------------------------------------------------------------------------- text units
 
@@ -108,11 +109,15 @@ class Unit:
 
 @dataclass(slots=True)
 class Doc:
-    """What provenance needs of one article, computed once."""
+    """What lineage needs of one article, computed once."""
 
     parsed: ParsedArticle
     units: list[Unit]
     words: list[str]
+    agency: str | None = None  # the news agency whose story it carries (credits.py)
+    agency_own: bool = False  # published by that agency itself
+    outlets: frozenset[str] = frozenset()  # keys its own outlet goes by
+    cites: frozenset[str] = frozenset()  # keys of outlets its text names as a source
     vectors: np.ndarray | None = None  # unit embeddings, filled on first need
 
     @property
@@ -132,7 +137,10 @@ def make_doc(parsed: ParsedArticle, min_words: int) -> Doc:
         words = tuple(w.lower() for w in _WORD.findall(masked[start:end]))
         if len(words) >= min_words:
             units.append(Unit((start, end), words, " ".join(words)))
-    return Doc(parsed, units, [w.lower() for w in _WORD.findall(masked)])
+    agency, own = credits.wire_agency(parsed.article)
+    return Doc(parsed, units, [w.lower() for w in _WORD.findall(masked)], agency=agency,
+               agency_own=own, outlets=credits.outlet_keys(parsed.article),
+               cites=credits.cited_outlets(parsed.article))
 
 
 # Stored signatures are only comparable when made with one hashing scheme: name it.
@@ -162,45 +170,72 @@ def signature_from_bytes(blob: bytes, num_perm: int) -> MinHash | None:
 # --------------------------------------------------------------------------- alignment
 
 
-@dataclass(slots=True)
-class Alignment:
-    """Sentence pairs of two articles: (unit index in a, unit index in b, similarity, how)."""
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two aligned sentences: unit ``a`` of the first article, unit ``b`` of the second."""
 
-    pairs: list[tuple[int, int, float, str]] = field(default_factory=list)
+    a: int
+    b: int
+    similarity: float
+    how: str  # "verbatim" (any order) or "paraphrase" (in order)
+
+    def side(self, side: int) -> int:
+        return self.a if side == 0 else self.b
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The sentence pairs of two articles, in the first article's order."""
+
+    pairs: tuple[Pair, ...] = ()
 
     def coverage(self, doc: Doc, side: int, how: str | None = None) -> float:
         """Share of ``doc``'s own words in aligned sentences (side 0 = a, 1 = b)."""
         if not doc.weight:
             return 0.0
-        idx = {p[side] for p in self.pairs if how is None or p[3] == how}
+        idx = {p.side(side) for p in self.pairs if how is None or p.how == how}
         return sum(doc.units[i].weight for i in idx) / doc.weight
 
     def matched_words(self, doc: Doc, side: int, how: str) -> int:
-        return sum(doc.units[p[side]].weight for p in self.pairs if p[3] == how)
+        return sum(doc.units[p.side(side)].weight for p in self.pairs if p.how == how)
+
+    def longest_run(self, floor: float) -> tuple[int, float]:
+        """The longest run of pairs at or above ``floor`` that follow each other in both
+        articles (a sentence skipped on either side at most: a heading or an added aside),
+        and its mean similarity: a passage taken over sentence by sentence."""
+        best: list[Pair] = []
+        run: list[Pair] = []
+        for p in sorted((p for p in self.pairs if p.similarity >= floor), key=lambda p: p.a):
+            if run and 0 < p.a - run[-1].a <= 2 and 0 < p.b - run[-1].b <= 2:
+                run.append(p)
+            else:
+                run = [p]
+            if len(run) > len(best):
+                best = list(run)
+        return len(best), (sum(p.similarity for p in best) / len(best) if best else 0.0)
 
 
 def align(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> Alignment:
     """Near-verbatim sentence pairs in any order, then paraphrase pairs in order."""
-    out = Alignment()
     if not a.units or not b.units:
-        return out
+        return Alignment()
     ratios = process.cdist([u.text for u in a.units], [u.text for u in b.units],
                            scorer=fuzz.ratio, score_cutoff=config.verbatim_ratio, workers=1)
+    pairs: list[Pair] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
     for i, j in sorted(zip(*np.nonzero(ratios)), key=lambda ij: (-ratios[ij], ij)):
         if i not in used_a and j not in used_b:
             used_a.add(int(i))
             used_b.add(int(j))
-            out.pairs.append((int(i), int(j), float(ratios[i, j]) / 100.0, "verbatim"))
-    if embedder is None or (len(used_a) == len(a.units) or len(used_b) == len(b.units)):
-        return out
-    rest_a = [i for i in range(len(a.units)) if i not in used_a]
-    rest_b = [j for j in range(len(b.units)) if j not in used_b]
-    sims = _unit_vectors(a, embedder)[rest_a] @ _unit_vectors(b, embedder)[rest_b].T
-    for i, j in monotone(sims, sims >= config.paraphrase_similarity):
-        out.pairs.append((rest_a[i], rest_b[j], float(sims[i, j]), "paraphrase"))
-    return out
+            pairs.append(Pair(int(i), int(j), float(ratios[i, j]) / 100.0, "verbatim"))
+    if embedder is not None and len(used_a) < len(a.units) and len(used_b) < len(b.units):
+        rest_a = [i for i in range(len(a.units)) if i not in used_a]
+        rest_b = [j for j in range(len(b.units)) if j not in used_b]
+        sims = _unit_vectors(a, embedder)[rest_a] @ _unit_vectors(b, embedder)[rest_b].T
+        pairs += [Pair(rest_a[i], rest_b[j], float(sims[i, j]), "paraphrase")
+                  for i, j in monotone(sims, sims >= config.paraphrase_similarity)]
+    return Alignment(tuple(sorted(pairs, key=lambda p: (p.a, p.b))))
 
 
 def unit_texts(doc: Doc) -> list[str]:
@@ -245,26 +280,6 @@ def monotone(weight: np.ndarray, allowed: np.ndarray) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- direction
 
-_CREDIT = re.compile(r"\(([A-Z][\w .&'’-]{1,40})\)\s*[—–-]")
-
-
-def _outlet_key(name: str | None) -> str:
-    """Outlet names compared loosely: "The Greyline Wire", "Greyline Wire" and the host
-    "greylinewire.example" share the key "greylinewire"."""
-    key = re.sub(r"^the\s+", "", (name or "").strip().lower())
-    key = re.sub(r"\.[a-z]{2,}$", "", key)  # a host name's top-level domain
-    return re.sub(r"[^a-z0-9]", "", key)
-
-
-def credit(parsed: ParsedArticle) -> str | None:
-    """The agency a story is credited to in its dateline ("CITY (Agency) —"), as an outlet
-    key."""
-    article = parsed.article
-    # The stored dateline may have lost its dash; the text keeps it at its start.
-    m = _CREDIT.search(f"{article.dateline} —" if article.dateline else "") or _CREDIT.search(
-        article.text[:200])
-    return _outlet_key(m.group(1)) or None if m else None
-
 
 def _when(value: str | None) -> tuple[datetime | None, bool]:
     """Publication time and whether it carries a time of day."""
@@ -278,38 +293,49 @@ def _when(value: str | None) -> tuple[datetime | None, bool]:
 
 
 def direction(a: Doc, b: Doc, cov_a: float, cov_b: float) -> tuple[Doc, Doc, str]:
-    """(parent, child, basis) for a pair judged derived one from the other."""
-    pa, pb = a.parsed, b.parsed
+    """(parent, child, basis) for a pair judged derived one from the other: what the
+    articles say of their sources first (an agency's own story is the parent of the copies
+    crediting it; the text citing the other's outlet is the child), then publication time,
+    then containment (the text mostly contained in the other is the trimmed one), then the
+    dateline (the fuller wire form keeps it). Never length alone: when nothing tells, the
+    basis says so."""
     for x, y in ((a, b), (b, a)):
-        # y credits x's outlet and is not itself that outlet's story: x is the source.
-        credited = credit(y.parsed)
-        # An outlet read off the dateline itself says nothing about who published y.
-        own = credited if y.parsed.article.outlet_basis == "dateline" else _outlet_key(
-            y.parsed.article.outlet)
-        if credited and credited == _outlet_key(x.parsed.article.outlet) and own != credited:
+        if x.agency_own and y.agency == x.agency and not y.agency_own:
             return x, y, "credit"
-    (ta, time_a) = _when(pa.article.published_at or pa.article.published)
-    (tb, time_b) = _when(pb.article.published_at or pb.article.published)
+    for x, y in ((a, b), (b, a)):
+        if x.outlets & y.cites and not y.outlets & x.cites:
+            return x, y, "cited"
+    (ta, time_a) = _when(a.parsed.article.published_at or a.parsed.article.published)
+    (tb, time_b) = _when(b.parsed.article.published_at or b.parsed.article.published)
     if ta and tb:
         if time_a and time_b and ta != tb:
             return (a, b, "published") if ta < tb else (b, a, "published")
         if ta.date() != tb.date():
             return (a, b, "published") if ta.date() < tb.date() else (b, a, "published")
     if abs(cov_a - cov_b) >= 0.15:
-        # The text mostly contained in the other is the child (a trimmed copy, an excerpt).
         return (a, b, "coverage") if cov_b > cov_a else (b, a, "coverage")
-    if bool(pa.article.dateline) != bool(pb.article.dateline):
-        return (a, b, "dateline") if pa.article.dateline else (b, a, "dateline")
-    if a.weight != b.weight:
-        return (a, b, "length") if a.weight > b.weight else (b, a, "length")
-    return (a, b, "id") if a.id < b.id else (b, a, "id")
+    if bool(a.parsed.article.dateline) != bool(b.parsed.article.dateline):
+        return (a, b, "dateline") if a.parsed.article.dateline else (b, a, "dateline")
+    return (a, b, "undetermined") if a.id < b.id else (b, a, "undetermined")
 
 
 # --------------------------------------------------------------------------- edges
 
 
+def same_wire(a: Doc, b: Doc) -> bool:
+    """Both carry one agency's story and neither is the agency's own publication: wire
+    siblings, whatever the words say of who copied whom."""
+    return a.agency is not None and a.agency == b.agency and not (a.agency_own or b.agency_own)
+
+
 def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> Derivation | None:
-    """The derivation edge between two articles, or None when neither reuses the other."""
+    """The derivation edge between two articles, or None when neither reuses the other.
+
+    Kinds, from the aligned sentences of the child: ``copy`` (its own words are the parent's),
+    ``trim`` (a shortened copy), ``rewrite`` (the parent's facts in the parent's order in new
+    words, most of both texts), ``partial`` (passages taken over inside an own report:
+    verbatim, or a run of reworded sentences in the parent's order), ``sibling`` (both carry
+    one agency's story, whose own copy is not here)."""
     alignment = align(a, b, embedder, config)
     if not alignment.pairs:
         return None
@@ -317,12 +343,18 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
     parent, child, basis = direction(a, b, cov_a, cov_b)
     side = 0 if child is a else 1
     verbatim = alignment.coverage(child, side, "verbatim")
+    parent_verbatim = alignment.coverage(parent, 1 - side, "verbatim")
     total = alignment.coverage(child, side)
     reused_words = alignment.matched_words(child, side, "verbatim")
     matched = len(alignment.pairs)
-    mean_sim = sum(p[2] for p in alignment.pairs) / matched
+    mean_sim = sum(p.similarity for p in alignment.pairs) / matched
+    run, run_mean = alignment.longest_run(config.run_similarity)
+    siblings = same_wire(a, b)
+    kind: str | None = None
     if verbatim >= config.copy_coverage:
-        kind, score = "copy", verbatim * mean_sim
+        kind = "sibling" if siblings else "copy" if parent_verbatim >= config.copy_coverage \
+            else "trim"
+        score = verbatim * mean_sim
     elif (min(cov_a, cov_b) >= config.rewrite_coverage and verbatim < 0.5
           and matched >= config.rewrite_min_sentences):
         # Both sides: a rewrite retells the whole story (independent reports of one event
@@ -331,14 +363,37 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
         kind, score = "rewrite", total * mean_sim
     elif reused_words >= config.partial_min_words:
         kind, score = "partial", verbatim
-    else:
+    elif run >= config.partial_run and run_mean >= config.partial_run_mean:
+        # A passage retold sentence by sentence in the parent's order: independent reports
+        # of one event share facts, not a run of them in one order and close wording.
+        kind, score = "partial", run_mean * min(1.0, run / (2 * config.partial_run))
+    elif siblings and _strong_share(alignment, a, b, config) >= 0.5:
+        # One agency's story (a first alert and its write-through): same agency, and most
+        # of the shorter text said closely in the longer.
+        kind, score = "sibling", _strong_share(alignment, a, b, config)
+    if kind is None:
         return None
+    if siblings and kind in ("copy", "trim"):
+        kind = "sibling"
+    if kind == "sibling":
+        parent, child, basis = (parent, child, basis) if basis in ("published", "credit") \
+            else (parent, child, "same agency")
+        side = 0 if child is a else 1
     evidence = tuple(sorted(
-        (SpanPair(parent.units[p[1 - side]].span, child.units[p[side]].span)
-         for p in alignment.pairs if kind != "partial" or p[3] == "verbatim"),
+        (SpanPair(parent.units[p.side(1 - side)].span, child.units[p.side(side)].span)
+         for p in alignment.pairs
+         if kind != "partial" or p.how == "verbatim" or p.similarity >= config.run_similarity),
         key=lambda s: s.child_span))
     return Derivation(parent=parent.id, child=child.id, kind=kind,  # type: ignore[arg-type]
                       score=round(min(1.0, score), 4), evidence=evidence, direction_basis=basis)
+
+
+def _strong_share(alignment: Alignment, a: Doc, b: Doc, config: AnalysisConfig) -> float:
+    """Share of the shorter article's words in sentences said closely (at or above
+    ``sibling_similarity``) in the other."""
+    strong = Alignment(tuple(p for p in alignment.pairs
+                             if p.similarity >= config.sibling_similarity))
+    return strong.coverage(a, 0) if a.weight <= b.weight else strong.coverage(b, 1)
 
 
 def candidate_pairs(new_ids: Iterable[str], signatures: dict[str, MinHash],

@@ -119,7 +119,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     env = render_html_module.environment(PackageLoader("crosswire.web", "templates"))
-    env.globals.update(version=__version__, with_query=_with_query)
+    env.globals.update(version=__version__, with_query=_with_query, relation=brief.relation)
 
     def render_page(request: Request, template: str, data: dict[str, Any], status: int = 200,
                     **extra: Any) -> Response:
