@@ -18,9 +18,9 @@ from crosswire import embed
 from crosswire.story.cluster import Clusterer, Member
 from crosswire.story.features import terms
 from crosswire.config import AnalysisConfig, Config
-from crosswire.story import StoryJob, stage
+from crosswire.story import Placement, StoryJob, lineage, placement, stage
 from crosswire.story.build import outline
-from crosswire.records import Article, ParsedArticle, RawDocument, Story
+from crosswire.records import Article, Derivation, ParsedArticle, RawDocument, SpanPair, Story
 from crosswire.store import Store
 
 # Sentence pools of four fictional stories; an article is a title and a few of its story's
@@ -338,3 +338,44 @@ def test_hashing_embedder_is_deterministic_and_normalised():
     b = embed.HashingEmbedder().encode(["The ferry ran aground.", ""])
     assert np.array_equal(a, b) and a.dtype == np.float32
     assert np.isclose(np.linalg.norm(a[0]), 1.0) and not a[1].any()
+
+
+# --------------------------------------------------------------------------- joined by lineage
+
+def _placed(full: dict[str, tuple[str, ...]]) -> Placement:
+    from crosswire.story.cluster import Assignment
+    return Placement(fresh=(), assignment=Assignment(), full=full, gone=frozenset(), members={})
+
+
+def _doc(article_id: str, sentences: int) -> lineage.Doc:
+    text = " ".join(f"Sentence number {i} of article {article_id} tells one more fact."
+                    for i in range(sentences))
+    return lineage.make_doc(ParsedArticle(article=Article(
+        id=article_id, source=article_id, raw_id="r", text=text, language="en")), 5)
+
+
+def _edge(parent: lineage.Doc, child: lineage.Doc, kind: str, taken: int) -> Derivation:
+    return Derivation(parent.id, child.id, kind, 0.9, tuple(
+        SpanPair(parent.units[i].span, child.units[i].span) for i in range(taken)))
+
+
+def test_an_update_carrying_an_earlier_report_joins_its_story():
+    early, update = _doc("early", 4), _doc("update", 10)
+    placed = _placed({"new:early": ("early",), "new:update": ("update",)})
+    docs = {"early": early, "update": update}
+    # The update carries all four sentences of the earlier report: one story.
+    links = stage.joining([_edge(early, update, "partial", 4)], docs, placed, CONFIG.analysis)
+    assert links and links[0][:2] == ("early", "update")
+    joined = placement.join(placed, links, store=None)  # type: ignore[arg-type]
+    assert sorted(joined.full[next(iter(joined.full))]) == ["early", "update"]
+    assert any("joined by lineage" in h for h in joined.history[next(iter(joined.full))])
+    # Two background sentences reused: two stories.
+    assert stage.joining([_edge(early, update, "partial", 2)], docs, placed, CONFIG.analysis) == []
+
+
+def test_a_roundup_taking_from_two_stories_joins_neither():
+    a, b, roundup = _doc("a", 4), _doc("b", 4), _doc("roundup", 8)
+    placed = _placed({"s_a": ("a",), "s_b": ("b",), "s_r": ("roundup",)})
+    edges = [_edge(a, roundup, "copy", 4), _edge(b, roundup, "copy", 4)]
+    assert stage.joining(edges, {"a": a, "b": b, "roundup": roundup}, placed,
+                         CONFIG.analysis) == []

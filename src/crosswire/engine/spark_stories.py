@@ -193,30 +193,43 @@ def _place(spark: Any, parsed: Any, rdd: Any, config: Config, store: Store, mode
     stored = spark.sparkContext.parallelize([(r["article_id"], r["minhash"], False) for r in rows])
     similar = lsh_pairs(spark, stored.union(rdd.map(lambda f: (f.id, f.signature, True))), config)
     pairs = stage.lineage_pairs(placed, analysis, similar)
+    model_here = load_embedder(analysis.embedding_model)
+    cached = CachedEmbedder(model_here, store)
+    # Pairs across two stories are judged here first: one text in both joins the stories.
+    across = {p for p in pairs if placed.key_of(p[0]) != placed.key_of(p[1])}
+    across_edges: list[Derivation] = []
+    if across:
+        across_docs = {a: lineage.make_doc(p, analysis.provenance_min_words) for a, p in
+                       store.parsed_any(sorted({a for pair in across for a in pair})).items()}
+        across_edges, across_docs = stage.derive_in_store(across, across_docs, config, store,
+                                                          cached)
+        links = stage.joining(across_edges, across_docs, placed, analysis)
+        placed = placement.join(placed, links, store)
     ids = placement.story_ids(placed, store)
     keys = placed.touched()
 
-    # Stories continuing stored ones are rebuilt from the store, on the driver.
+    # Stories continuing stored ones, or joined by lineage, are rebuilt from the store, on
+    # the driver.
     fresh_ids = {f.id for f in fresh}
     touched = {a for e in store.derivations_touching(sorted(fresh_ids)) for a in (e.parent, e.child)}
     on_driver = {k for k in keys if not k.startswith("new:")
                  or any(a not in fresh_ids or a in touched for a in placed.full[k])}
     key_of = placed.story_key()
-    model_here = load_embedder(analysis.embedding_model)
     driver_new = [a for k in on_driver for a in placed.full[k] if a in fresh_ids]
     docs = {a: lineage.make_doc(p, analysis.provenance_min_words)
             for a, p in store.parsed_any(driver_new).items()}
-    stage.derive_in_store({p for p in pairs if key_of[p[0]] in on_driver}, docs, config,
-                          store, CachedEmbedder(model_here, store))
+    stage.derive_in_store({p for p in pairs - across if key_of.get(p[0]) in on_driver}, docs,
+                          config, store, cached)
     rebuilt = {story.id: story for group in stage.story_jobs(sorted(on_driver), ids, placed, store)
                for story in make_stories(group, config, model_here)}
     rebuilt = {k: rebuilt[ids[k]] for k in on_driver}
 
     # The others on the executors, one story per group.
     pairs_of: dict[str, list[tuple[str, str]]] = {}
-    for pair in sorted(pairs):
-        pairs_of.setdefault(key_of[pair[0]], []).append(pair)
-    plans = {k: _Plan(ids[k], tuple(placed.assignment.history.get(k, [])), placed.full[k],
+    for pair in sorted(pairs - across):
+        if pair[0] in key_of:
+            pairs_of.setdefault(key_of[pair[0]], []).append(pair)
+    plans = {k: _Plan(ids[k], tuple(placed.history.get(k, ())), placed.full[k],
                       tuple(pairs_of.get(k, []))) for k in keys if k not in on_driver}
     if plans:
         shared_plans = spark.sparkContext.broadcast(plans)
@@ -227,6 +240,9 @@ def _place(spark: Any, parsed: Any, rdd: Any, config: Config, store: Store, mode
                .mapPartitions(lambda part: _rebuild(part, shared_plans.value, config)).collect())
         store.replace_derivations(sorted({a for *_, children in out for a in children}),
                                   [e for _, _, edges, _ in out for e in edges])
+        # The edges across stories judged above stay (the executors replaced only edges
+        # within their stories).
+        store.replace_derivations([], across_edges)
         rebuilt |= {k: story for k, story, _, _ in out}
     log.info("%d stories rebuilt on the executors, %d continuing stored ones on the driver",
              len(plans), len(on_driver))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -17,7 +18,7 @@ from ..config import Config
 from ..embed import CachedEmbedder, Embedder
 from ..errors import CrosswireError
 from ..records import Article, Derivation, ParsedArticle, Story
-from . import lineage, similarity
+from . import credits, lineage, similarity
 from .alignment import align_story
 from .entities import link_story
 from .records import StoryJob, chronological
@@ -49,6 +50,9 @@ def make_story(job: StoryJob, config: Config, embedder: Embedder) -> Story:
         story = dataclasses.replace(story, entities=link_story(members))
         story = align_story(story, members, list(story.derivations), config, embedder)
         story = dataclasses.replace(story, summary=summarize(story, members, config.brief))
+        if story.title is None and story.summary:
+            # No article has a headline: the sentence that best sums the story up.
+            story = dataclasses.replace(story, title=story.summary[0].sentence)
     except CrosswireError as exc:
         log.warning("story %s: %s", story.id, exc)
     return story
@@ -67,14 +71,34 @@ def outline(job: StoryJob) -> Story:
 
 def title(order: list[str], articles: Mapping[str, Article], families: dict[str, int],
           edges: Sequence[Derivation]) -> str | None:
-    """The headline of an original (no parent in the story) of the biggest family, then the
-    earliest."""
+    """A headline of one of the story's articles: of an original (no parent in the story),
+    of the biggest family, then the earliest. Only what reads as a headline counts (see
+    :func:`headline`); None when no article has one."""
     children = {e.child for e in edges}
     size = Counter(families.values())
-    titled = [a for a in order if a not in children and articles[a].title] or \
-        [a for a in order if articles[a].title]
+    heads = {a: h for a in order if (h := headline(articles[a]))}
+    titled = [a for a in order if a in heads and a not in children] or list(heads)
     titled.sort(key=lambda a: -size[families[a]])
-    return articles[titled[0]].title if titled else None
+    return heads[titled[0]] if titled else None
+
+
+# " | Site name", " - Site name", " — Site": a page title's site suffix.
+_SITE_SUFFIX = re.compile(r"\s+[|•·–—-]\s+([^|•·–—-]{2,60})$")
+_WELCOME = re.compile(r"^\s*(?:welcome(?: back)? to|home(?:page)?\b)", re.IGNORECASE)
+
+
+def headline(article: Article) -> str | None:
+    """The article's title as a story headline: without a page title's site suffix, and
+    None when what is left is not a headline (a site or outlet name, a welcome banner, a
+    word or two)."""
+    text = " ".join((article.title or "").split())
+    outlet = credits.outlet_keys(article)
+    if (m := _SITE_SUFFIX.search(text)) and credits.name_keys(m.group(1)) & outlet:
+        text = text[:m.start()]
+    if (len(text.split()) < 3 or _WELCOME.match(text) or credits.name_keys(text) & outlet
+            or text.isupper() and len(text.split()) <= 5):
+        return None
+    return text
 
 
 def claim_texts(members: list[ParsedArticle]) -> list[str]:

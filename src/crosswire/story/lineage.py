@@ -472,6 +472,21 @@ def reduce_parents(edges: list[Derivation]) -> list[Derivation]:
 
 
 
+def one_story(edge: Derivation, docs: dict[str, Doc], share: float) -> bool:
+    """Whether an edge makes its two articles one story whatever else divides them: a copy,
+    trim, rewrite or wire sibling, or partial reuse that takes at least ``share`` of either
+    article's own words (an update carrying the earlier story; not a few background
+    sentences reused in another story)."""
+    if edge.kind != "partial":
+        return True
+    for doc, spans in ((docs.get(edge.parent), {p.parent_span for p in edge.evidence}),
+                       (docs.get(edge.child), {p.child_span for p in edge.evidence})):
+        if doc is not None and doc.weight and \
+                sum(u.weight for u in doc.units if u.span in spans) / doc.weight >= share:
+            return True
+    return False
+
+
 def families(article_ids: Iterable[str], edges: Iterable[Derivation]) -> dict[str, int]:
     """Family number of every article: the connected components of the derivation graph
     (copies, rewrites, partial reuse and wire siblings, in either direction), numbered in the

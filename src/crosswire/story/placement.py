@@ -9,6 +9,7 @@ new articles' features so the next run continues from them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -92,7 +93,43 @@ def assign(fresh: list[Features], rows: list, config: Config, store: Store,
     gone = frozenset(k for k in stored_keys if not full.get(k))
     return Placement(fresh=tuple(fresh), assignment=assignment,
                      full={k: tuple(v) for k, v in full.items()}, gone=gone,
-                     members={f.id: f for f in [*(f for f, _ in stored), *fresh]})
+                     members={f.id: f for f in [*(f for f, _ in stored), *fresh]},
+                     stored_story=stored_story,
+                     history={k: tuple(v) for k, v in assignment.history.items()})
+
+
+def join(placed: Placement, links: list[tuple[str, str, str]], store: Store) -> Placement:
+    """Placement with the stories of linked articles joined: ``links`` are (article, article,
+    why) pairs lineage found to be one text (a copy, a rewrite, one wire story), which makes
+    them one story whatever their vectors said. A stored story is kept over a new one, the
+    larger over the smaller; the join is recorded in the kept story's history."""
+    full = {k: list(v) for k, v in placed.full.items()}
+    gone = set(placed.gone)
+    history = {k: list(v) for k, v in placed.history.items()}
+
+    def key_of(article_id: str) -> str | None:
+        return next((k for k, ids in full.items() if article_id in ids),
+                    placed.stored_story.get(article_id))
+
+    for a, b, why in links:
+        ka, kb = key_of(a), key_of(b)
+        if ka is None or kb is None or ka == kb:
+            continue
+        for key in (ka, kb):
+            if key not in full:  # a stored story this run had not touched
+                full[key] = store.story_members([key])[key]
+        rank = {k: (k.startswith("new:"), -len(full[k]), k) for k in (ka, kb)}
+        keep, drop = (ka, kb) if rank[ka] <= rank[kb] else (kb, ka)
+        full[keep] += full.pop(drop)
+        joined = "joined by lineage" if drop.startswith("new:") else \
+            f"joined with story {drop} by lineage"
+        history.setdefault(keep, []).append(f"{joined}: {why}")
+        history.setdefault(keep, []).extend(history.pop(drop, []))
+        if not drop.startswith("new:"):
+            gone.add(drop)
+    return dataclasses.replace(placed, full={k: tuple(v) for k, v in full.items()},
+                               gone=frozenset(gone),
+                               history={k: tuple(v) for k, v in history.items()})
 
 
 def story_ids(placement: Placement, store: Store) -> dict[str, str]:

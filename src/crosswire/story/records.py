@@ -43,6 +43,15 @@ class Placement:
     full: Mapping[str, tuple[str, ...]]  # every touched story's members: stored and new
     gone: frozenset[str]  # stored stories left without members
     members: Mapping[str, Features]  # the window's stored members and this run's, by id
+    stored_story: Mapping[str, str] = field(default_factory=dict)  # window member -> story
+    history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key -> events
+
+    def key_of(self, article_id: str) -> str | None:
+        """The story key an article of the window or of this run is in after placement."""
+        for key, ids in self.full.items():
+            if article_id in ids:
+                return key
+        return self.stored_story.get(article_id)
 
     def story_key(self) -> dict[str, str]:
         """Article id -> the key of the touched story it is in."""

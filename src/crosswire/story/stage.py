@@ -78,7 +78,8 @@ def place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cach
     rows = placement.window_rows(fresh, config, embedder.name, store)
     placed = placement.assign(fresh, rows, config, store)
     docs = {p.id: lineage.make_doc(p, analysis.provenance_min_words) for p in new}
-    derive_in_store(lineage_pairs(placed, analysis), docs, config, store, embedder)
+    edges, docs = derive_in_store(lineage_pairs(placed, analysis), docs, config, store, embedder)
+    placed = placement.join(placed, joining(edges, docs, placed, analysis), store)
     ids = placement.story_ids(placed, store)
     at_hand = {p.id: p for p in new}
     stories = [story for group in story_jobs(placed.touched(), ids, placed, store, at_hand)
@@ -88,15 +89,16 @@ def place(new: list[ParsedArticle], config: Config, store: Store, embedder: Cach
 
 def lineage_pairs(placed: Placement, analysis: AnalysisConfig,
                   lsh: set[tuple[str, str]] | None = None) -> set[tuple[str, str]]:
-    """The pairs lineage judges: shingle-LSH pairs within one story (``lsh``: found
-    elsewhere, by the Spark engine's join), and each new article with its story's most
-    similar members (rewrites share facts but few shingles)."""
+    """The pairs lineage judges: each new article with every article of the window sharing
+    enough shingles (MinHash LSH; ``lsh``: found elsewhere, by the Spark engine's join), in
+    its story or not, and with its story's most similar members (rewrites share facts but
+    few shingles)."""
     story_key = placed.story_key()
     if lsh is None:
         signatures = {a: s for a, f in placed.members.items()
                       if (s := lineage.signature_from_bytes(f.signature, analysis.minhash_perm))}
         lsh = lineage.candidate_pairs([f.id for f in placed.fresh], signatures, analysis)
-    pairs = {(a, b) for a, b in lsh if story_key.get(a) == story_key.get(b)}
+    pairs = set(lsh)
     for f in placed.fresh:
         same = [placed.members[a] for a in placed.full[story_key[f.id]]
                 if a != f.id and a in placed.members]
@@ -105,10 +107,27 @@ def lineage_pairs(placed: Placement, analysis: AnalysisConfig,
     return pairs
 
 
+def joining(edges: list[Derivation], docs: dict[str, lineage.Doc], placed: Placement,
+            analysis: AnalysisConfig) -> list[tuple[str, str, str]]:
+    """The edges that join two stories placement kept apart: one text in both (see
+    ``lineage.one_story``), as (parent, child, why) links. An article linked so to two or
+    more other stories is a roundup of several stories and joins none of them."""
+    links = [e for e in edges if placed.key_of(e.parent) != placed.key_of(e.child)
+             and lineage.one_story(e, docs, analysis.join_share)]
+    foreign: dict[str, set[str | None]] = {}
+    for e in links:
+        foreign.setdefault(e.parent, set()).add(placed.key_of(e.child))
+        foreign.setdefault(e.child, set()).add(placed.key_of(e.parent))
+    return [(e.parent, e.child, f"article {e.child} is a {e.kind} of article {e.parent}")
+            for e in links if len(foreign[e.parent]) == 1 and len(foreign[e.child]) == 1]
+
+
 def derive_in_store(pairs: set[tuple[str, str]], docs: dict[str, lineage.Doc], config: Config,
-                    store: Store, embedder: Embedder) -> None:
+                    store: Store, embedder: Embedder
+                    ) -> tuple[list[Derivation], dict[str, lineage.Doc]]:
     """Lineage over ``pairs`` (``docs``: this run's articles; stored ones are read), judged
-    against the stored edges, which the result replaces."""
+    against the stored edges, which the result replaces; the edges and every article's
+    doc."""
     analysis = config.analysis
     involved = sorted({a for pair in pairs for a in pair})
     old = store.parsed_any([a for a in involved if a not in docs])
@@ -116,6 +135,7 @@ def derive_in_store(pairs: set[tuple[str, str]], docs: dict[str, lineage.Doc], c
     known = [e for e in store.derivations_touching(involved) if e.child in docs]
     edges = derive(docs, pairs, embedder, analysis, known)
     store.replace_derivations([a for a in involved if a in docs], edges)
+    return edges, docs
 
 
 def derive(docs: dict[str, lineage.Doc], pairs: set[tuple[str, str]], embedder: Embedder,
@@ -148,7 +168,7 @@ def story_job(key: str, story_id: str, placed: Placement, store: Store,
     articles = {a.id: a for a in store.articles(article_ids)}
     edges = tuple(e for e in store.derivations_touching(chronological(article_ids, articles))
                   if e.parent in articles and e.child in articles)
-    history = (stored.history if stored else ()) + tuple(placed.assignment.history.get(key, []))
+    history = (stored.history if stored else ()) + tuple(placed.history.get(key, ()))
     return StoryJob(story_id=story_id, article_ids=tuple(article_ids), articles=articles,
                     parsed={a: parsed[a] for a in article_ids if a in parsed}, edges=edges,
                     history=history)
