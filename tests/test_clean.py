@@ -95,6 +95,61 @@ BOILERPLATE = [
     ("This site uses cookies. Read our cookie policy.", "banner"),
     ("Advertisement", "navigation"),
     ("Skip to content", "navigation"),
+    ("Advertisement Continue reading the main story", "navigation"),
+    ("Scroll down for video", "navigation"),
+    # wire photo captions, whatever their length, and picture widgets
+    ("FILE - In this March 3, 2024, file photo, ferries wait at the quay in Orla. The harbour "
+     "board said on Monday that 40 ships were queuing. (Jo Doe, File/Coastline Wire)", "caption"),
+    ("File - In this Tuesday, May 6, 2025 file photo, the mayor speaks in Kessling. " * 8,
+     "caption"),
+    ("In this photo provided by the harbour board, a tanker waits off the point.", "caption"),
+    ("Image copyright Harbour Times Image caption Volunteers fill sandbags on the quay", "caption"),
+    ("Image caption Volunteers fill sandbags on the quay", "caption"),
+    ("Enlarge this image toggle caption Jo Doe/Coastline Wire Jo Doe/Coastline Wire", "caption"),
+    ("Photos: Flood in Kessling Rescuers reach the roofs by boat. Hide Caption 3 of 9", "caption"),
+    ("Photo", "caption"),
+    ("Slideshow (4 Images)", "caption"),
+    ("CLOSE The mayor walks the flooded quay and explains the repair plan. Coast Video", "caption"),
+    # captions ending in their credit, and credits alone
+    ("Ships wait outside the harbour on Monday. (Jo Doe/Coastline Wire)", "caption"),
+    ("Ships wait outside the harbour on Monday. Photograph: Jo Doe for the Harbour Times",
+     "caption"),
+    ("Harbour master Ivo Raskin Photographer: Jo Q. Doe/Coastline Wire", "caption"),
+    ("Ships wait outside the harbour on Monday. Jo Doe/Coastline Wire", "caption"),
+    ("Image Ships wait outside the harbour. Credit Jo Doe for the Harbour Times", "caption"),
+    ("EPA Rescuers search the river bank near Kessling on Monday", "caption"),
+    ("JANE ROE The mayor inspects the breach in the levee", "caption"),
+    ("(Jo Doe, File/Coastline Wire)", "credit"),
+    ("(Courtesy of the Orla Harbour Board)", "credit"),
+    ("(Image: Coastline Wire)", "credit"),
+    ("Jo Doe/Coastline Wire", "credit"),
+    ("Image copyright Coastline Wire", "credit"),
+    # a chart's title and its source
+    ("Ships in the Queue Vessels waiting off Port Elma, by day Source: Orla Harbour Board",
+     "caption"),
+    ("Source: Orla Harbour Board", "caption"),
+    # contributor lines are credits (the lineage stage reads the agencies from them)
+    ("The Coastline Wire contributed to this report.", "credit"),
+    ("Jo Doe in Kessling and Sam Poe in Orla contributed to this report.", "credit"),
+    ("— With assistance by Jo Doe", "credit"),
+    ("(Reporting by Jo Doe; Editing by Sam Poe)", "byline"),
+    # links to other stories and prompts
+    ("More: Ferry fares to rise in the autumn", "related"),
+    ("[Council approves the new ferry pier in Orla]", "related"),
+    ("MOST READ IN NEWS FERRY CHAOS Fares rise again as the pier stays shut", "related"),
+    ("Related stories Ferry fares to rise in the autumn", "related"),
+    ("Skip in Skip x Embed x Share CLOSE Ferry chaos in Orla 1 of 12", "related"),
+    ("Why the pier matters to Orla Read more", "read-more"),
+    ("Read or Share this story: https://hrbr.example/3xYz", "share-prompt"),
+    ("For more coastal coverage: https://harbourtimes.example/coast and https://x.example/ht",
+     "promo"),
+    ("Follow Jo Doe on Twitter: @jodoe_example", "contact-prompt"),
+    ("Jo Doe covers the coast. Read her other columns and follow her reports on the Coast page.",
+     "contact-prompt"),
+    ("Sign up for Tide Notes Get the fleet's news every Friday.", "newsletter"),
+    ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on "
+     "June 4, 2024, on Page A6 of the Coast edition with the headline: Ships Queue.",
+     "publication-line"),
 ]
 
 # Body sentences that mention the same words but report news: never removed.
@@ -129,6 +184,26 @@ BODY = [
     "Most of the read-out was in Arvenian.",
     "Share prices fell 3% after the announcement.",
     "Leave was cancelled for all police officers over the weekend.",
+    # look-alikes of the caption, credit and link rules
+    "In this case, the board said, the pilots had no choice.",
+    "In this week's photo contest, readers sent 300 pictures of the storm.",
+    "File-sharing sites were blocked by the regulator on Monday.",
+    "Photographs taken by the crew show the breach in the levee.",
+    "The image: a burning ferry drifting past the pier, seen by 40 passengers.",
+    "Image-conscious ministers avoided the quay all week.",
+    "Scientists from 12 universities contributed to the report, which was published on Monday.",
+    "Shares in the ferry operator (ORLF) fell 4% on Tuesday.",
+    "(The harbour board did not reply to a request for comment.)",
+    "(SOUNDBITE OF HARBOUR SIREN)",
+    "The source: a memo from the harbour board, seen by the Harbour Times.",
+    "More than 40 ships were waiting off the point on Monday.",
+    "[This story has been updated with the board's statement.]",
+    "NASA engineers said the launch would go ahead on Friday.",
+    "WIRE services reported the closure on Monday.",
+    "Follow-up talks on Twitter's role were held in June.",
+    "Read the full statement on the board's website, the spokeswoman said.",
+    "Sign-up numbers for the ferry pass doubled in April.",
+    "CLOSE to 1,000 people queued for the first ferry.",
 ]
 
 
@@ -264,6 +339,55 @@ def test_every_removed_line_has_a_reason_and_no_body_line_is_lost():
         "Opinion": "trailing-headlines", "Why the pier matters": "trailing-headlines",
         "Updated 2 Jun, 2024": "page-date"}
     assert article.author == "Jane Roe"
+
+
+# ----------------------------------------------------------------- captions, credits, datelines
+
+
+def _removed(article: Article) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removed}
+
+
+@pytest.mark.parametrize(("first", "dateline", "outlet"), [
+    (f"(Coastline Wire) - {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
+    (f"(Coastline Wire) {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
+    (f"ORLA, Veldmark, Jun 3 (Coastline Wire) - {BODY_1}", "ORLA, Veldmark, Jun 3 (Coastline Wire)",
+     "Coastline Wire"),
+    (f"ORLA ― {BODY_1}", "ORLA", None),
+    # a parenthetical remark opening the text is no agency
+    (f"(Updates with the board's statement) {BODY_1}", None, None),
+])
+def test_datelines(first, dateline, outlet):
+    article = clean_text(f"{first}\n\n{BODY_2}")
+    assert (article.dateline, article.outlet) == (dateline, outlet)
+
+
+def test_a_day_without_its_year_is_not_the_publication_date():
+    article = clean_text(f"ORLA, Veldmark, Jun 3 (Coastline Wire) - {BODY_1}\n\n{BODY_2}")
+    assert article.published is None
+
+
+def test_wire_caption_above_the_dateline_is_removed_and_the_dateline_read():
+    caption = ("FILE - In this Dec. 3, 2024, file photo, ships queue off Port Elma. The harbour "
+               "board said on Monday that 40 ships were waiting. (Jo Doe, File/Coastline Wire)")
+    article = clean_text(f"{caption}\n\nORLA (Coastline Wire) — {BODY_1}\n\n{BODY_2}")
+    assert _removed(article)[caption] == "caption"
+    assert article.dateline == "ORLA (Coastline Wire)"
+    assert article.text.startswith("ORLA (Coastline Wire) —")
+
+
+def test_agency_credits_are_recorded_for_lineage():
+    contributors = "The Coastline Wire contributed to this report."
+    rights = "Copyright 2024 The Coastline Wire. All rights reserved."
+    article = clean_text(f"ORLA — {BODY_1}\n\n{BODY_2}\n\n{contributors}\n\n{rights}")
+    assert _removed(article) == {contributors: "credit", rights: "credit"}
+
+
+def test_a_photo_story_keeps_its_captions():
+    lines = [f"Photos: Flood in Kessling Rescuers reach the roofs by boat. Hide Caption {i} of 3"
+             for i in range(1, 4)]
+    article = clean_text("\n\n".join(lines))
+    assert article.text == "\n\n".join(lines)
 
 
 def test_language_is_detected_and_non_english_kept():

@@ -2,8 +2,9 @@
 
 Takes a raw input (text, HTML page, JSON object, feed item) and gives the article the outlet
 actually wrote: body paragraphs without site banners and welcome lines, page dates, teasers,
-paywall and newsletter prompts, captions and credits, comment/share prompts, bylines, and
-lists of other headlines appended after the article. Every removed line is kept in
+paywall and newsletter prompts, captions and credits (a wire photo's caption however long,
+a chart's source, contributor lines), comment/share prompts, bylines, and lists of other
+headlines appended after the article. Every removed line is kept in
 ``Article.removed`` with its reason, so an analyst can audit what was dropped; for an HTML
 page that includes the page lines the main-text extractor left out.
 
@@ -63,6 +64,12 @@ _REPORTED = re.compile(r"[\"“”„«»]|\b(?:said|says|told|tells|according t
 # Prompts address the reader ("you", "your", "our", "us") or start with an imperative.
 _ADDRESSES_READER = re.compile(r"\b(?:you|your|you're|yours|our|us)\b", re.IGNORECASE)
 
+# A credit is names: capitalised words with their connectors, split by "/" or ",":
+# "Jo Doe, File/Associated Press", "KCNS via KNS/AFP/Getty Images".
+_CREDIT_WORD = (r"(?:[A-Z][\w.'’&-]*|of|via|for|the|and|de|van|von|da|del|la|le|al|bin|file|photo|"
+                r"images?|staff)")
+_CREDIT_NAMES = rf"(?-i:{_CREDIT_WORD}(?:(?:\s*[/,]\s*|\s+){_CREDIT_WORD})*)"
+
 _SHARE_WORD = (r"(?:share(?:\s+(?:this|it))?(?:\s+(?:article|story|page|post|link))?"
                r"(?:\s+(?:on|via|to|with)\s+[\w.]+)?|tweet|e-?mail|print(?:\s+article)?|pin|save|"
                r"facebook|twitter|x|whatsapp|linkedin|reddit|telegram|pinterest|messenger|"
@@ -81,10 +88,29 @@ _RULES: list[tuple[str, str, bool]] = [
      rf"crawled|retrieved|accessed|fetched|archived|captured|modified|today(?: is)?|as of)\b"
      rf"[:\s-]*(?:on\s+|at\s+)?(?:{_STAMP}|{_TIME}).{{0,30}}$", False),
     ("page-date", rf"^(?:{_STAMP})$", False),
+    # A newspaper's note on its print edition, after a menu of page links or alone:
+    # "A version of this article appears in print on <date>, on Page A1 ...".
+    ("publication-line",
+     r"^(?:[^|.!?]{1,40}\|){0,4}[^|.!?]{0,40}?\b(?:a version of )?"
+     r"this (?:article|story|review|column|essay) (?:appears|appeared) in print\b.{0,300}$", False),
     ("read-more",
      r"^[\[(]?(?:(?:read more|more on this(?: story)?|continue reading|watch|listen|leer más|"
      r"lire la suite|leia mais|weiterlesen|leggi di più)(?:\s*[:>»|–—-].{0,200}|\W*)|"
      r"also on [\w-]+(?:\.[\w-]+)+\s.{0,200})$", False),
+    # A teaser link with its button text after it: "<other headline> Read more". Prose ends
+    # a sentence before an invitation to read on; a link's headline does not.
+    ("read-more", r"^.{10,200}[^\s.!?,;:]\s+(?:read more|read the full story)$", False),
+    # USA Today style links between paragraphs ("More: <other headline>"), and a whole line
+    # in square brackets without a sentence inside ("[<other headline>]", the Washington
+    # Post's form).
+    ("related", r"^more\s*:\s*\S.{0,200}$", False),
+    ("related",
+     r"^\[(?![^\]]*(?:/|(?-i:[a-z])\.))\s*(?:[^\[\]\s]+\s+){3,}[^\[\]]{1,200}?(?<![.!?])\s*\]$",
+     False),
+    # A list header with the list run on in the same line: "MOST READ IN NEWS <headlines>",
+    # "Related stories <headlines>" (spelled in capitals or as a two-word header).
+    ("related", r"^(?-i:MOST READ(?: IN [A-Z]{2,20})?|Most read|RELATED (?:STORIES|ARTICLES)|"
+                r"Related (?:stories|articles))\s+(?-i:[A-Z\"“‘']).{10,}$", False),
     ("related",
      r"^[\[(]?(?:related(?: (?:stories|articles?|coverage|content|news|reading|posts?|links?|"
      r"topics?|videos?))?|more from .{1,40}|more stories|more news|recommended(?: for you| reading)?|"
@@ -134,6 +160,10 @@ _RULES: list[tuple[str, str, bool]] = [
      r"^(?![\"“‘'])(?!.*\b(?:said|says|told)\b)"
      r"(?=.{0,400}\bfollow (?:us|me|him|her|them) (?:on|at)\s+(?:twitter|facebook|instagram|x|"
      r"tiktok|threads|bluesky|linkedin|youtube|@)).{0,500}$", False),
+    # "Follow <reporter> on Twitter: @handle" opens with the imperative.
+    ("contact-prompt",
+     r"^follow\s+(?:[\w.'’@-]+\s+){0,6}on\s+(?:twitter|facebook|instagram|x|tiktok|threads|"
+     r"bluesky|linkedin|youtube)\b.{0,120}$", True),
     ("contact-prompt",
      r"^(?:(?:have|got) a (?:news )?tip\b|contact (?:the )?(?:author|reporter|writer)\b|"
      r"(?=.{0,300}[\w.+-]+@[\w-]+\.[\w.]+.{0,200}\b(?:reached|contact|email|write|tips?)\b)|"
@@ -142,6 +172,25 @@ _RULES: list[tuple[str, str, bool]] = [
     ("promo",
      r"^(?:(?:click|tap) here\b|download (?:our|the) .{0,40}\bapp\b|get the .{1,40} app\b|"
      r"(?=.{0,200}\b(?:click|tap) here (?:to|for)\b)).{0,300}$", True),
+    # An author's bio inviting the reader to more of the author's work.
+    ("contact-prompt",
+     r"^.{0,300}\b(?:read (?:his|her|their|more of (?:his|her|their)) (?:other )?"
+     r"(?:columns|stories|articles|work|reporting)|"
+     r"follow (?:his|her|their) (?:reports|work|reporting))\b.{0,200}$", True),
+    ("share-prompt", r"^read (?:or|and) share this (?:story|article)\b.{0,160}$", True),
+    # An invitation whose whole message is links: "For more <topic> coverage: <url> and <url>"
+    # (a bare link, a reference, is left alone).
+    ("promo", r"^(?:for more|more|see|visit|find|follow|watch|read|get|download|check out)\b"
+              r"[^.!?:]{0,80}:?\s+(?:https?://|www\.)\S+"
+              r"(?:\s*(?:,|and|or|&)?\s*(?:https?://|www\.)\S+)*\W*$", False),
+    # Contributor lines name the agencies and colleagues a story carries; they are credits
+    # ("The Associated Press contributed to this report.", "— With assistance by Jo Doe"),
+    # kept in ``Article.removed`` for the lineage stage.
+    ("credit",
+     r"^[^!?]{2,200}?\b(?:contributed|assisted)(?: reporting| research)? (?:to|for|with) "
+     r"this (?:report|story|article)(?: from [^.!?]{2,60})?\.?$", False),
+    ("credit", r"^[—–-]*\s*with (?:additional )?(?:assistance|reporting|research) "
+               r"(?:by|from)\s+[^.!?]{2,160}\.?$", False),
     ("credit",
      r"^(?:photo|photograph|image|picture|video|graphic|illustration|file photo|main image|"
      r"top image|header image)s?(?:\s+credits?)?\s*(?:by\s+|[:/©]\s*)[^.!?]{1,100}$", False),
@@ -155,11 +204,50 @@ _RULES: list[tuple[str, str, bool]] = [
                r".{0,100}$", True),
     ("credit", r"^\(?(?:ap|afp|reuters|getty images|epa|shutterstock|pa(?: media)?|dpa)"
                r"(?: photos?)?(?:\s*/\s*.{1,60})?\)?$", False),
+    # A credit alone in parentheses: "(Jo Doe, File/Associated Press)", "(Courtesy of the
+    # Zoo)", "(Image: Getty)"; never a parenthetical sentence ("(Reporting continues.)").
+    ("credit",
+     r"^[(\[]\s*(?=[^()\[\]]*(?:/|\b(?:photos?|image|picture|file|courtesy|credit|handout|pool|"
+     r"associated press|getty|reuters|afp|ap|epa)\b))"
+     r"(?:(?:photos?|image|picture|video)\s*(?:by|:)\s*|courtesy(?: of)?\s+|credit\s*:\s*)?"
+     rf"{_CREDIT_NAMES}\s*[)\]]$", False),
+    # A photographer's credit alone: "Jo Doe/Agency".
+    ("credit",
+     r"^(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s?/\s?(?-i:[A-Z])[\w &.'’-]{1,40}$", False),
+    # ... and ending a caption: "<caption>. (Jo Doe/Agency)".
+    ("caption", rf"^.{{10,400}}\s[(\[](?=[^()\[\]]*/){_CREDIT_NAMES}[)\]]\.?$", False),
     ("caption",
      r"^.{10,300}[(\[](?:photos?|image|picture|file photo|video|credit|ap photo|afp|reuters|"
      r"getty|pictured)[^)\]]{0,80}[)\]]\.?$", False),
     ("caption", r"^.{10,300}\.\s+(?:photo|image|picture)(?: credit)?:\s*[^.]{2,80}$", False),
     ("caption", r"^(?:photo|image|caption|pictured|above|top|file|main picture)\s*:.{5,300}$", False),
+    # A caption ending in its credit: "<caption>. Photograph: Jo Doe for the Paper",
+    # "<name> Photographer: Jo Doe/Agency", "<caption>. Jo Doe/Agency".
+    ("caption",
+     r"^.{3,300}?(?:[.!?][\"”’]?\s+|\s)(?-i:Photo(?:graph(?:er)?)?|Image|Picture|PHOTO)"
+     r"(?: credit)?:\s*[^:!?]{2,80}$", False),
+    ("caption",
+     r"^.{10,300}[.!?][\"”’]?\s+(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})"
+     r"\s?/\s?(?-i:[A-Z])[\w &.'’-]{1,40}$", False),
+    # "Image <caption> Credit <name>" (the New York Times' caption block).
+    ("caption", r"^image\s+.{5,400}\s(?-i:Credit)\s+[^.!?]{2,80}$", False),
+    # A video player's caption: "CLOSE <what the video shows> <provider>".
+    ("caption", r"^(?-i:CLOSE)\s+(?-i:[A-Z\"“]).{10,}$", False),
+    # Where a picture sat: "Photo", "Slideshow (2 Images)" (a plural alone may head a section).
+    ("caption", r"^(?:photo|video|image|enlarge (?:this )?image|"
+                r"(?:slideshow|gallery|photos|images)\s*\(\d+\s+(?:images?|photos?|pictures?)\))$",
+     False),
+    # A caption led by its credit and without a full stop: "AFP Police made arrests in ...",
+    # "JANE ROE Rescuers search the river bank" (an agency, or a photographer's name in
+    # capitals); body paragraphs end with punctuation.
+    ("caption",
+     r"^(?-i:(?:AFP|AP|EPA|PA|REUTERS|Reuters|GETTY(?: IMAGES)?|Getty Images|ALAMY|Alamy|"
+     r"REX(?: FEATURES)?|Rex Features|SHUTTERSTOCK|Shutterstock|COLLECT|Collect|HANDOUT|Handout|"
+     r"SUPPLIED|Supplied|XINHUA|SWNS|BACKGRID)|[A-Z]{3,}(?: [A-Z]{3,}){1,2})"
+     r" (?-i:[A-Z][a-z])[^.!?]{10,250}(?<![.!?\"”’'])$", False),
+    # A chart's title and labels closed by its source: "<chart title> Source: <source>".
+    ("caption", r"^(?:(?:(?![.!?][\"”’]?\s+(?-i:[A-Z])).){3,200}\s)?(?-i:Sources?|SOURCES?):\s+"
+                r"(?:(?![.!?]\s).){2,160}$", False),
     ("byline",
      r"^(?:by|written by|words by|reporting by)\s+"
      rf"(?!(?:{_WEEKDAY}|{_MONTHS}|the |then|now|noon|midnight|contrast|comparison|far |law |"
@@ -167,10 +255,12 @@ _RULES: list[tuple[str, str, bool]] = [
      r"[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|la|le|bin|al))*"
      r"(?:\s*(?:,|and|&|\||-|–|—|·|•|/|\bin\b|\bfor\b)\s*[A-Z][\w.'’&-]*(?:\s+[\w.'’&-]+){0,5}){0,3}"
      rf"(?:\s*[,|·•-]\s*(?:{_STAMP}))?\.?$", False),
-    ("byline", r"^(?:(?:additional )?reporting by|writing by|editing by|compiled by)\s+.{2,160}$",
-     False),
+    ("byline",
+     r"^\(?(?:(?:additional )?reporting by|writing by|editing by|compiled by)\s+.{2,200}$", False),
+    # A site's welcome line names the site: "Welcome to Kestrel Daily online".
     # A site's welcome line names the site: "Welcome to Kestrel Daily online".
     ("welcome", r"^welcome (?:back )?to (?:the )?(?-i:[A-Z0-9]).{0,160}$", True),
+    ("newsletter", r"^sign up (?:for|to|now|here|today)\b.{0,300}$", True),
     # A cookie notice is the site's banner, whatever the article is about.
     ("banner",
      r"\b(?:we use cookies|uses? cookies|cookie (?:policy|settings|preferences)|"
@@ -181,7 +271,32 @@ _RULES: list[tuple[str, str, bool]] = [
      r"^(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|next article|"
      r"previous article|advertisement|sponsored(?: content)?|ad|loading\.*|close|open|"
      r"toggle navigation|sign in|log in|register|log in or register)\W*$", False),
+    ("navigation",
+     r"^(?:advertisement|sponsored)?\s*(?:continue reading the main story|"
+     r"(?:story|article) continues (?:below|after (?:the )?(?:ad|advertisement)))\W*$", False),
+    ("navigation", r"^scroll (?:down |up )?(?:for|to (?:see|watch|view|read)) .{1,40}$", False),
 ]
+# Conventions recognised whatever the line's length (a wire caption runs to 700 characters).
+_LONG_RULES: list[tuple[str, str, bool]] = [
+    # Picture widgets: "Image copyright X Image caption Y" (BBC), "Enlarge this image toggle
+    # caption X" (NPR), "<gallery> <caption> Hide Caption 2 of 8" (CNN).
+    ("caption",
+     r"^(?:image|media|video) (?:copyright|source|caption)\b.*\b(?:image|media|video) caption\b",
+     False),
+    ("caption", r"^(?:image|media|video) caption\b", False),
+    ("caption", r"^enlarge (?:this )?image\b|\b(?:toggle|hide) caption\b", False),
+    # Wire photo captions: "FILE - In this Dec. 3, 2016, file photo, ...", "In this photo
+    # provided by ..., ...", whatever follows (the agency's summary of the story, the credit).
+    ("caption", r"^file(?: photo)?\s*(?:[-–—]|:)\s+\S", False),
+    ("caption",
+     r"^in this (?:[\w.,'’-]+\s){0,8}?(?:(?:file|handout|undated|pool|provided|released)\s+)*"
+     r"(?:photo|image|picture|photograph|frame grab)"
+     r"(?:,|\s+(?:taken|provided|released|made|shot|distributed|obtained|from|by|dated|shows?)\b)",
+     False),
+    ("related", r"^(?:(?:skip|in|x|embed|share|close|replay|autoplay|mute|unmute)\s+){3,}", False),
+]
+LONG_RULES: list[tuple[str, re.Pattern[str], bool]] = [
+    (reason, re.compile(pattern, re.IGNORECASE), prompt) for reason, pattern, prompt in _LONG_RULES]
 LINE_RULES: list[tuple[str, re.Pattern[str], bool]] = [
     (reason, re.compile(pattern, re.IGNORECASE), prompt) for reason, pattern, prompt in _RULES]
 # Boilerplate lines are short; a longer line is always prose (and rules need not scan it).
@@ -190,11 +305,24 @@ _MAX_RULE_LINE = 600
 # The site-banner shape: "Name | tagline" or "NAME - the paper of ...", short, at the top.
 _BANNER = re.compile(r"^[^.!?]{2,60}\s[|•·—–-]\s[^.!?]{2,60}$")
 # A dateline opening the body: "VALMONT, Esteria (Meridian Press) —", "LONDON (Reuters) -",
-# "BRENNHAL, 9 April 2025 —".
+# "BRENNHAL, 9 April 2025 —", "BRENNHAL, Veldmark, Jan 9 (Wire) -" (a day without its year
+# is read, never taken for the publication date), "WASHINGTON ― " (a horizontal bar). A wire
+# caption's "FILE - " is no place.
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,40}?)?)"
-    rf"(?:,\s*(?P<date>(?i:(?:{_WEEKDAY},?\s*)?{_DATE})))?\s*"
-    r"(?:\((?P<agency>[A-Z][\w .&'’-]{1,40})\))?\s*[—–-]{1,2}\s+")
+    r"^(?!FILE\b)(?P<place>[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,40}?)?)"
+    rf"(?:,\s*(?P<date>(?i:(?:{_WEEKDAY},?\s*)?{_DATE})))?"
+    rf"(?:,\s*(?i:{_MONTHS})\s+\d{{1,2}}\b)?\s*"
+    r"(?:\((?P<agency>[A-Z][\w .&'’-]{1,40})\))?\s*[—–―-]{1,2}\s+")
+# An agency's dateline without a place: "(Meridian Press) — ", "(Wire) Ships ..." (its
+# words capitalised, so a parenthetical remark opening the text is no agency).
+_AGENCY_DATELINE = re.compile(
+    r"^\((?P<agency>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})\)"
+    r"\s*(?:[—–―-]{1,2}\s+|(?=[A-Z\"“]))")
+
+
+def _dateline(line: str) -> re.Match[str] | None:
+    """The dateline opening a paragraph (groups ``agency``, and ``date`` for a place's)."""
+    return _DATELINE.match(line) or _AGENCY_DATELINE.match(line)
 _PUBLISHED_IN = re.compile(rf"^(?:first\s+)?published\s+(?:in|by)\s+(?P<outlet>.{{2,80}}?),?\s*"
                            rf"(?:on\s+)?(?P<date>{_DATE})\.?$", re.IGNORECASE)
 _PAGE_DATE_PREFIX = re.compile(r"^(?:(?:last )?updated|modified|page|generated|printed|crawled|"
@@ -219,7 +347,12 @@ def norm_line(line: str) -> str:
 def classify_line(line: str) -> str | None:
     """The boilerplate reason for one line, or None when it may be body text."""
     line = norm_line(line)
-    if not line or len(line) > _MAX_RULE_LINE:
+    if not line:
+        return None
+    for reason, pattern, _ in LONG_RULES:
+        if pattern.search(line):
+            return reason
+    if len(line) > _MAX_RULE_LINE:
         return None
     reported = None
     for reason, pattern, prompt in LINE_RULES:
@@ -243,6 +376,8 @@ def looks_like_headline(line: str) -> bool:
         return False
     end = line.rstrip("\"'”’»)] ")
     return not end.endswith((".", "…", ":", ";", ",")) or bool(_ABBREVIATION_END.search(end))
+
+
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -814,6 +949,7 @@ class Cleaner:
         the "Published in" line and the headline list after it, the dateline."""
         lines, removed = draft.lines, draft.removed
         kept: list[str] = []
+        first_removed = len(removed)
         for i, line in enumerate(lines):
             match = _PUBLISHED_IN.match(line)
             if match and kept:
@@ -858,6 +994,10 @@ class Cleaner:
             kept = kept[1:]
         elif kept and draft.title and kept[0].lower() == draft.title.lower():
             kept = kept[1:]
+        if not kept:
+            # Nothing but captions: a photo story, whose captions are its text.
+            kept = [r.text for r in removed[first_removed:] if r.reason == "caption"]
+            removed[first_removed:] = [r for r in removed[first_removed:] if r.reason != "caption"]
         draft.lines = kept
         self._read_dateline(draft)
 
@@ -902,12 +1042,12 @@ class Cleaner:
     def _read_dateline(draft: _Draft) -> None:
         if not draft.lines:
             return
-        match = _DATELINE.match(draft.lines[0])
+        match = _dateline(draft.lines[0])
         if not match:
             return
         if match.group("agency"):
             draft.set_outlet(match.group("agency"), "dateline")
-        if match.group("date"):
+        if match.groupdict().get("date"):
             draft.set_published(normalise_date(match.group("date")), "text")
 
     def _finish(self, draft: _Draft, repeated: frozenset[str]) -> Article:
@@ -941,9 +1081,9 @@ class Cleaner:
             if prob < self.config.language_min_prob:
                 language = None
         dateline = None
-        match = _DATELINE.match(lines[0])
+        match = _dateline(lines[0])
         if match:
-            dateline = match.group(0).rstrip(" —–-")
+            dateline = match.group(0).rstrip(" —–―-")
         doc = draft.doc
         return Article(
             id=Article.make_id(text, doc.url, draft.title, draft.outlet), source=doc.source, raw_id=doc.id,
