@@ -390,6 +390,61 @@ def test_a_photo_story_keeps_its_captions():
     assert article.text == "\n\n".join(lines)
 
 
+# ----------------------------------------------------------------- forms and lists
+
+PROSE_1 = ("The harbour board said on Tuesday that the pier would stay shut until the divers had "
+           "finished their survey of the damaged piles.")
+PROSE_2 = "Ferry passengers were sent to the old quay, where two extra crossings were added."
+PROSE_3 = "The board expects to publish the divers' report before the end of the month."
+
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Invalid email address.", "newsletter"),
+    ("Please re-enter.", "form"),
+    ("An error has occurred. Please try again later.", "form"),
+    ("Thank you for subscribing.", "newsletter"),
+    ("You must select a newsletter to subscribe to.", "newsletter"),
+    ("Please verify you're not a robot by clicking the box.", "form"),
+    # a whole sign-up box run into one line
+    ("Tide Notes Sign Up Get the fleet's news every Friday. Please verify you're not a robot by "
+     "clicking the box. Invalid email address. Please re-enter. You must select a newsletter to "
+     "subscribe to. * Required field You agree to receive occasional updates from the Harbour "
+     "Times. Thank you for subscribing. An error has occurred. Please try again later. View all "
+     "Harbour Times newsletters. " * 2, "newsletter"),
+])
+def test_form_microcopy_is_removed(line, reason):
+    article = clean_text(f"Ships queue off Port Elma\n\n{PROSE_1}\n\n{line}\n\n{PROSE_2}")
+    assert _removed(article)[norm(line)] == reason
+    assert PROSE_1 in article.text and PROSE_2 in article.text
+
+
+@pytest.mark.parametrize("line", [
+    # service journalism addresses the reader, and reports errors: never a form
+    "If you get an email asking you to verify your account, do not reply. Call the bank instead.",
+    "Scammers try again and again, the police warned, so check every email twice.",
+    '"Please try again later," the booking line told callers on Monday.',
+    "An error has occurred in the board's count of the ships, a spokeswoman admitted on Tuesday.",
+    "Please contact the harbour police on 101 if you saw the collision on Sunday night.",
+])
+def test_body_that_reads_like_a_form_is_kept(line):
+    article = clean_text(f"Ships queue off Port Elma\n\n{PROSE_1}\n\n{line}\n\n{PROSE_2}")
+    assert line in article.text
+
+
+def test_headlines_under_a_list_header_are_removed():
+    links = ["Ferry fares to rise in the autumn", "Who guards the levees?"]
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", PROSE_1, "Read more:", *links,
+                                       PROSE_2, PROSE_3]))
+    assert article.text == f"{PROSE_1}\n\n{PROSE_2}\n\n{PROSE_3}"
+    assert _removed(article) == {"Read more:": "read-more",
+                                 links[0]: "related", links[1]: "related"}
+
+
 def test_language_is_detected_and_non_english_kept():
     text = ("El puerto de Orla permaneció cerrado el lunes por segundo día consecutivo después de "
             "que la tormenta dañara el muelle principal, según la autoridad portuaria.\n\n"

@@ -2,9 +2,9 @@
 
 Takes a raw input (text, HTML page, JSON object, feed item) and gives the article the outlet
 actually wrote: body paragraphs without site banners and welcome lines, page dates, teasers,
-paywall and newsletter prompts, captions and credits (a wire photo's caption however long,
-a chart's source, contributor lines), comment/share prompts, bylines, and lists of other
-headlines appended after the article. Every removed line is kept in
+paywall and newsletter prompts, sign-up form microcopy, captions and credits (a wire photo's
+caption however long, a chart's source, contributor lines), comment/share prompts, bylines,
+and lists of other headlines (appended after the article, or under a "Read more:" header). Every removed line is kept in
 ``Article.removed`` with its reason, so an analyst can audit what was dropped; for an HTML
 page that includes the page lines the main-text extractor left out.
 
@@ -371,13 +371,35 @@ def looks_like_headline(line: str) -> bool:
 
     Headlines may end in a quote ('Calls It "A Miracle"'), a question or exclamation mark,
     or an abbreviation ("Subpoenas the G.O.P."); a full stop otherwise marks a sentence."""
-    words = line.split()
-    if not 2 <= len(words) <= 25 or len(line) > 160 or _BANNER.match(line) or classify_line(line):
+    return not _BANNER.match(line) and _headline_shape(line) and not classify_line(line)
+
+
+def _headline_shape(line: str) -> bool:
+    """2-25 words, and no sentence end (an abbreviation may end it)."""
+    if not 2 <= len(line.split()) <= 25 or len(line) > 160:
         return False
     end = line.rstrip("\"'”’»)] ")
     return not end.endswith((".", "…", ":", ";", ",")) or bool(_ABBREVIATION_END.search(end))
 
 
+# Form microcopy: what a sign-up or log-in form says to its user, in no other kind of text.
+_FORM_STATE = re.compile(
+    r"\b(?:invalid (?:e-?mail|address|entry|input|code|phone|password)|"
+    r"(?:an )?error (?:has )?occurred|"
+    r"something went wrong|please try again|try again later|please re-?enter|required field|"
+    r"(?:this )?field is required|"
+    r"(?:verify|confirm) (?:that )?you(?:'re|’re| are) (?:not a robot|(?:a )?human)|"
+    r"thanks? (?:you )?for (?:subscribing|signing up|registering|your (?:subscription|interest))|"
+    r"you(?:'re|’re| are) (?:already |now )?(?:subscribed|signed up|registered)|"
+    r"you must (?:select|enter|provide|agree|choose)|you agree to (?:receive|our|the)|"
+    r"(?:please )?enter (?:a |your )?valid)\b", re.IGNORECASE)
+# The other sentences of a form: an instruction, a sign-up pitch, a label.
+_FORM_IMPERATIVE = re.compile(r"^\W*(?:please|view|see|click|tap|enter|select|choose|sign|"
+                              r"subscribe|continue|get|join|try|verify|confirm|register|log)\b",
+                              re.IGNORECASE)
+_SUBSCRIBING = re.compile(r"newsletter|subscri|sign(?:ing)?[ -]?up|inbox|\be-?mails?\b",
+                          re.IGNORECASE)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -949,6 +971,7 @@ class Cleaner:
         the "Published in" line and the headline list after it, the dateline."""
         lines, removed = draft.lines, draft.removed
         kept: list[str] = []
+        in_list = False
         first_removed = len(removed)
         for i, line in enumerate(lines):
             match = _PUBLISHED_IN.match(line)
@@ -965,7 +988,11 @@ class Cleaner:
                         draft.published, draft.published_basis = date, "text"
                 draft.trailing = lines[i + 1:]
                 break
-            reason = classify_line(line) or draft.hints.get(line)
+            reason = self._form_reason(line) or classify_line(line) or draft.hints.get(line)
+            if reason is None and in_list and _headline_shape(line):
+                # A headline under a list header ("Read more:", "Most read", a playlist).
+                reason = "related"
+            in_list = reason is not None and (in_list or self._opens_list(line, reason))
             if reason == "publication-line":
                 on = _PUBLISHED_ON.match(line)
                 if on and draft.published_basis != "metadata":
@@ -1000,6 +1027,37 @@ class Cleaner:
             removed[first_removed:] = [r for r in removed[first_removed:] if r.reason != "caption"]
         draft.lines = kept
         self._read_dateline(draft)
+
+    def _form_reason(self, line: str) -> str | None:
+        """"newsletter" or "form" for a line of form microcopy ("Invalid email address.",
+        "Please re-enter.", a whole sign-up box run into one line), else None.
+
+        A line is a form when a form's own phrases (an error, a robot check, a thank-you for
+        subscribing) occur in two of its sentences, or make up a short line alone, and every
+        other sentence is also what a form says: an instruction, words to the reader or a
+        sign-up pitch."""
+        if _REPORTED.search(line):
+            return None
+        cfg = self.config
+        sentences = [s for s in _SENTENCE_SPLIT.split(line) if s.strip()]
+        state = sum(1 for s in sentences if _FORM_STATE.search(s))
+        short = len(sentences) <= 2 and len(line.split()) <= cfg.form_line_max_words
+        if not state or (state < 2 and not short):
+            return None
+        for sentence in sentences:
+            if not (_FORM_STATE.search(sentence) or _ADDRESSES_READER.search(sentence)
+                    or _FORM_IMPERATIVE.match(sentence) or _SUBSCRIBING.search(sentence)):
+                return None
+        return "newsletter" if _SUBSCRIBING.search(line) else "form"
+
+    @staticmethod
+    def _opens_list(line: str, reason: str) -> bool:
+        """A removed line that heads a list of other stories: a bare "Read more:", "Most
+        read", or a video playlist."""
+        if reason not in ("related", "read-more"):
+            return False
+        return line.rstrip().endswith(":") or len(line.split()) <= 4 or any(
+            r == "related" and p.search(line) for r, p, _ in LONG_RULES)
 
     @staticmethod
     def _is_caption(line: str) -> bool:
