@@ -445,6 +445,62 @@ def test_headlines_under_a_list_header_are_removed():
                                  links[0]: "related", links[1]: "related"}
 
 
+# ----------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize("heading", [
+    "A Legal Minefield",
+    "Divers Push Back",
+    "Who Pays for the Pier?",
+    "'Not Safe To Use'",
+    "Deep Divisions Over Fares, Berths And Pilots",
+    "Checks in place",
+    "What it means for passengers",
+])
+def test_heading_between_prose_paragraphs_is_removed(heading):
+    lines = ["Ships queue off Port Elma", PROSE_1, heading, PROSE_2, PROSE_3]
+    article = clean_text("\n\n".join(lines))
+    assert _removed(article)[heading] == "heading"
+    assert article.text == f"{PROSE_1}\n\n{PROSE_2}\n\n{PROSE_3}"
+
+
+@pytest.mark.parametrize(("lines", "kept"), [
+    # short body paragraphs end a sentence
+    ([PROSE_1, "The pier is closed.", PROSE_2], "The pier is closed."),
+    ([PROSE_1, "Why?", PROSE_2], "Why?"),
+    # a question or a clause with commas in sentence case is prose or a caption
+    ([PROSE_1, "Who pays for the pier?", PROSE_2], "Who pays for the pier?"),
+    ([PROSE_1, "Harambe, the oldest tug, was towed away", PROSE_2],
+     "Harambe, the oldest tug, was towed away"),
+    # a list: no prose on both sides of an item
+    ([PROSE_1, "Ferry fares", "Berth fees", PROSE_2], "Ferry fares"),
+    ([PROSE_1, "- Berth fees", PROSE_2], "- Berth fees"),
+    # reported speech, a cue in brackets, an introduction ending in a colon
+    ([PROSE_1, "Pier closed for a month, board says", PROSE_2],
+     "Pier closed for a month, board says"),
+    ([PROSE_1, "(SOUNDBITE OF HARBOUR SIREN)", PROSE_2], "(SOUNDBITE OF HARBOUR SIREN)"),
+    ([PROSE_1, "The board's statement read:", PROSE_2], "The board's statement read:"),
+    # a quoted line the next paragraph refers back to is part of the prose
+    ([PROSE_1, "'A waste of public money'",
+      "That's how Ivo Raskin, a councillor in Orla, described the repair plan on Tuesday."],
+     "'A waste of public money'"),
+    # the last line has no prose after it
+    ([PROSE_1, PROSE_2, "Ferry fares to rise"], "Ferry fares to rise"),
+])
+def test_lines_that_are_not_headings_are_kept(lines, kept):
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", *lines]))
+    assert kept in article.text
+    assert "heading" not in _removed(article).values()
+
+
+def test_a_web_pages_headings_are_left_to_the_extractor():
+    page = (f"<html><head><title>Ships queue</title></head><body><article><h1>Ships queue</h1>"
+            f"<p>{PROSE_1}</p><h2>Divers Push Back</h2><p>{PROSE_2}</p><p>{PROSE_3}</p>"
+            f"</article></body></html>")
+    article = Cleaner()(RawDocument(source="p.html", format="html", raw=page.encode()))
+    assert "Divers Push Back" in article.text
+
+
 def test_language_is_detected_and_non_english_kept():
     text = ("El puerto de Orla permaneció cerrado el lunes por segundo día consecutivo después de "
             "que la tormenta dañara el muelle principal, según la autoridad portuaria.\n\n"
