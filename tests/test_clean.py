@@ -464,6 +464,13 @@ def test_heading_between_prose_paragraphs_is_removed(heading):
     assert article.text == f"{PROSE_1}\n\n{PROSE_2}\n\n{PROSE_3}"
 
 
+def test_a_heading_above_a_paragraph_that_introduces_a_quote():
+    intro = "Back in 2019 the same councillor had used almost the same words about the old pier:"
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", PROSE_1, "A Familiar Complaint",
+                                       intro, '"It is a waste of public money."']))
+    assert _removed(article)["A Familiar Complaint"] == "heading"
+
+
 @pytest.mark.parametrize(("lines", "kept"), [
     # short body paragraphs end a sentence
     ([PROSE_1, "The pier is closed.", PROSE_2], "The pier is closed."),
@@ -480,6 +487,9 @@ def test_heading_between_prose_paragraphs_is_removed(heading):
      "Pier closed for a month, board says"),
     ([PROSE_1, "(SOUNDBITE OF HARBOUR SIREN)", PROSE_2], "(SOUNDBITE OF HARBOUR SIREN)"),
     ([PROSE_1, "The board's statement read:", PROSE_2], "The board's statement read:"),
+    # a line a colon introduces: what the paragraph above announces
+    (["The board named the new harbour master on Tuesday, after a month without one:", "Jo Doe",
+      PROSE_2], "Jo Doe"),
     # a quoted line the next paragraph refers back to is part of the prose
     ([PROSE_1, "'A waste of public money'",
       "That's how Ivo Raskin, a councillor in Orla, described the repair plan on Tuesday."],

@@ -1086,10 +1086,12 @@ class Cleaner:
         return line.rstrip().endswith(":") or len(line.split()) <= 4 or any(
             r == "related" and p.search(line) for r, p, _ in LONG_RULES)
 
-    def _is_prose(self, line: str) -> bool:
-        """A paragraph of running text: long enough, and ends a sentence."""
+    def _is_prose(self, line: str, introducing: bool = False) -> bool:
+        """A paragraph of running text: long enough, and ends a sentence (or, when
+        ``introducing``, a colon that introduces a quotation below it)."""
+        ends = (".", "!", "?", "…", ":") if introducing else (".", "!", "?", "…")
         return (len(line.split()) >= self.config.heading_prose_min_words
-                and _closing_stripped(line).endswith((".", "!", "?", "…")))
+                and _closing_stripped(line).endswith(ends))
 
     def _is_heading(self, line: str) -> bool:
         """The shape of a section heading: a few words, no sentence end, not a list item and
@@ -1115,8 +1117,10 @@ class Cleaner:
         below refers back to."""
         out: list[str] = []
         for i, line in enumerate(lines):
+            # Above, a colon would introduce the line itself ("The board named its chair:").
             if 0 < i < len(lines) - 1 and self._is_heading(line) and self._is_prose(lines[i - 1]) \
-                    and self._is_prose(lines[i + 1]) and not _REFERS_BACK.match(lines[i + 1]):
+                    and self._is_prose(lines[i + 1], introducing=True) \
+                    and not _REFERS_BACK.match(lines[i + 1]):
                 removed.append(Removed(line, "heading"))
                 continue
             out.append(line)
