@@ -4,6 +4,7 @@ extraction-quality gate on a slice of the article extraction benchmark."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -150,6 +151,9 @@ BOILERPLATE = [
     ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on "
      "June 4, 2024, on Page A6 of the Coast edition with the headline: Ships Queue.",
      "publication-line"),
+    # welcome lines however the site spells itself
+    ("Welcome to harbourtimes.example, the coast's own news", "welcome"),
+    ("Hello and welcome! Your coast news for Tuesday", "welcome"),
 ]
 
 # Body sentences that mention the same words but report news: never removed.
@@ -509,6 +513,65 @@ def test_a_web_pages_headings_are_left_to_the_extractor():
             f"</article></body></html>")
     article = Cleaner()(RawDocument(source="p.html", format="html", raw=page.encode()))
     assert "Divers Push Back" in article.text
+
+
+# ----------------------------------------------------------------- titles and banners
+
+
+def clean_json(obj: dict, url: str | None = None) -> Article:
+    fields = (("title", obj["title"]),) if "title" in obj else ()
+    return Cleaner()(RawDocument(source="a.jsonl#1", format="json", raw=json.dumps(obj).encode(),
+                                 url=url, fields=fields))
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    (f"Welcome to harbourtimes.example, the coast's own news\n\nShips queue off Port Elma\n\n"
+     f"{BODY_1}\n\n{BODY_2}", None),
+    (f"Hello and welcome! Your coast news for Tuesday\n\nShips queue off Port Elma\n\n"
+     f"{BODY_1}\n\n{BODY_2}", None),
+    # the site's name spelled as its domain is
+    (f"Harbour Times\n\nShips queue off Port Elma\n\n{BODY_1}\n\n{BODY_2}",
+     "https://www.harbourtimes.example/news/ships"),
+])
+def test_a_site_line_on_top_is_never_the_title(text, url):
+    article = clean_text(text, url=url)
+    assert article.title == "Ships queue off Port Elma"
+    assert article.text == f"{BODY_1}\n\n{BODY_2}"
+
+
+@pytest.mark.parametrize(("lines", "removed"), [
+    (["Harbour Times", "Ships queue off Port Elma", BODY_1, BODY_2], {"Harbour Times": "banner"}),
+    (["Welcome to the Harbour Times", "Ships queue off Port Elma", BODY_1, BODY_2],
+     {"Welcome to the Harbour Times": "welcome"}),
+    # the title run into a caption or a page date on its line
+    (["Ships queue off Port Elma Image Tankers at anchor. Credit Jo Doe for the Harbour Times",
+      BODY_1, BODY_2],
+     {"Ships queue off Port Elma Image Tankers at anchor. Credit Jo Doe for the Harbour Times":
+      "caption"}),
+    (["Ships queue off Port Elma Updated: 2024-06-03 09:53", BODY_1, BODY_2],
+     {"Ships queue off Port Elma Updated: 2024-06-03 09:53": "page-date"}),
+])
+def test_metadata_title_and_what_stands_above_it(lines, removed):
+    article = clean_json({"title": "Ships queue off Port Elma", "text": "\n".join(lines)},
+                         url="https://harbourtimes.example/a")
+    assert article.title == "Ships queue off Port Elma"
+    assert article.text == f"{BODY_1}\n\n{BODY_2}"
+    assert _removed(article) == removed
+
+
+def test_a_section_label_and_the_title_leave_the_standfirst():
+    lines = ["Business Ships queue off Port Elma The storm left 40 ships waiting", BODY_1, BODY_2]
+    article = clean_json({"title": "Ships queue off Port Elma", "text": "\n".join(lines)})
+    assert article.text == f"The storm left 40 ships waiting\n\n{BODY_1}\n\n{BODY_2}"
+
+
+@pytest.mark.parametrize("first", [
+    "ORLA — Ships queue off Port Elma.",  # a dateline and a sentence with the title's words
+    "Ships queue off Port Elma as the storm closes the harbour, the board said.",
+])
+def test_a_body_sentence_with_the_titles_words_is_kept(first):
+    article = clean_json({"title": "Ships queue off Port Elma", "text": f"{first}\n{BODY_1}"})
+    assert article.text.startswith(first)
 
 
 def test_language_is_detected_and_non_english_kept():

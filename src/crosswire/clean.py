@@ -259,8 +259,9 @@ _RULES: list[tuple[str, str, bool]] = [
     ("byline",
      r"^\(?(?:(?:additional )?reporting by|writing by|editing by|compiled by)\s+.{2,200}$", False),
     # A site's welcome line names the site: "Welcome to Kestrel Daily online".
-    # A site's welcome line names the site: "Welcome to Kestrel Daily online".
-    ("welcome", r"^welcome (?:back )?to (?:the )?(?-i:[A-Z0-9]).{0,160}$", True),
+    # "Welcome to Kestrel Daily online", "Welcome to kestreldaily.example", "Hello and welcome!"
+    ("welcome", r"^(?:(?:hi|hello)\W*(?:and )?)?welcome(?: back)?(?:\s+to\s+(?:the\s+)?"
+                r"(?:(?-i:[A-Z0-9])|[\w-]+(?:\.[\w-]+)+\b)|\s*[!,:—–-]).{0,160}$", True),
     ("newsletter", r"^sign up (?:for|to|now|here|today)\b.{0,300}$", True),
     # A cookie notice is the site's banner, whatever the article is about.
     ("banner",
@@ -1043,8 +1044,8 @@ class Cleaner:
         if kept and draft.title is None and len(kept) > 1 and looks_like_headline(kept[0]):
             draft.title, draft.title_basis = kept[0], "text"
             kept = kept[1:]
-        elif kept and draft.title and kept[0].lower() == draft.title.lower():
-            kept = kept[1:]
+        elif kept and draft.title:
+            kept = self._without_title(draft, kept)
         if not kept:
             # Nothing but captions: a photo story, whose captions are its text.
             kept = [r.text for r in removed[first_removed:] if r.reason == "caption"]
@@ -1126,6 +1127,35 @@ class Cleaner:
             out.append(line)
         return out
 
+    def _without_title(self, draft: _Draft, kept: list[str]) -> list[str]:
+        """The lines without the metadata title repeated at the top of the text, and without
+        what stands above it there (a site banner, a welcome line). The title may share its
+        line with a section label before it ("Technology <title>") or a caption or page date
+        after it; a line that merely begins with the title's words is left alone."""
+        assert draft.title
+        title = norm_line(draft.title).lower()
+        for j, line in enumerate(kept[:self.config.title_search_lines]):
+            if j and self._is_prose(kept[j - 1]):
+                break  # body text above: the title is not printed at the top
+            if len(line.lower()) != len(line):
+                continue  # a case mapping that changes lengths: positions would not match
+            pos = line.lower().find(title)
+            if pos < 0 or (pos and not line[pos - 1].isspace()):
+                continue
+            label, rest = line[:pos].strip(), line[pos + len(title):].strip()
+            labelled = bool(label) and not (_SENTENCE_END.search(label) or _dateline(line))
+            if len(label.split()) > 3 or (label and not labelled) \
+                    or (rest and (line[pos + len(title)].isalnum() or not re.search(r"\w", rest))):
+                continue  # the title's words inside a sentence ("<dateline> <title>.")
+            reason = classify_line(rest) if rest else None
+            if rest and not reason and not (label and rest[0].isupper()):
+                continue
+            draft.removed.extend(Removed(x, "banner") for x in kept[:j])
+            if reason:
+                draft.removed.append(Removed(line, reason))
+            return ([rest] if rest and not reason else []) + kept[j + 1:]
+        return kept
+
     @staticmethod
     def _is_caption(line: str) -> bool:
         """A short, unattributed one-sentence line (checked only above a photo credit)."""
@@ -1134,10 +1164,12 @@ class Cleaner:
 
     @staticmethod
     def _is_banner(line: str, rest: list[str], draft: _Draft) -> bool:
-        """A site banner opens a page: "Name | tagline", or the outlet's name alone, with a
-        headline still to come below it."""
+        """A site banner opens a page: "Name | tagline", or the outlet's name alone (as the
+        outlet field or the site's domain spells it), with a headline still to come below it."""
         outlet = _outlet_key(draft.outlet)
-        named = bool(outlet) and _outlet_key(line) == outlet
+        host = (outlet_from_url(draft.doc.url) or "").split(".")[0]
+        named = (bool(outlet) and _outlet_key(line) == outlet) \
+            or (bool(host) and re.sub(r"\W", "", _outlet_key(line)) == host)
         if not (named or _BANNER.match(line) or (line.isupper() and len(line.split()) <= 5)):
             return False
         nxt = next((x for x in rest if not classify_line(x)), None)

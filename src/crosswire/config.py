@@ -84,6 +84,9 @@ class CleanConfig:
     # crossnews/dev run into one line of 68-105 words with 9-13 form sentences; the longest
     # one-phrase line in newscluster-dev has 11 words.
     form_line_max_words: int = 12
+    # A title given by metadata is looked for in this many lines at the top of the text
+    # (below a site banner or welcome line); crossnews/dev has it on the first line.
+    title_search_lines: int = 3
 
 
 @dataclass(frozen=True, slots=True)
