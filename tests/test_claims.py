@@ -1,4 +1,5 @@
-"""Claim units: splitting, attribution (speaker) and certainty, on fictional sentences."""
+"""Claim units: splitting, what is no statement, attribution (speaker) and certainty, on
+fictional sentences."""
 
 from __future__ import annotations
 
@@ -86,13 +87,16 @@ def test_certainty_of_the_claim_itself(nlp: NlpPipeline, text: str, label: str) 
 
 
 def test_a_claim_never_runs_over_a_paragraph_break(nlp: NlpPipeline) -> None:
+    # The last line has no full stop: short, standing alone, it reads as a heading (the
+    # parse runs the paragraphs together; the claims stop at each break all the same).
     text = ('The mayor said an inquiry would ask "whether the new drains made this worse."\n\n'
-            'The minister is expected in Pellow on Tuesday.\n\nA second inquiry opens in June')
+            'The minister is expected in Pellow on Tuesday.\n\nA second inquiry opens in June\n\n'
+            'The council will publish its findings before the winter.')
     claims = _claims(nlp, text)
     assert [c.text for c in claims] == ['The mayor said an inquiry would ask "whether the new '
                                         'drains made this worse."',
                                         "The minister is expected in Pellow on Tuesday.",
-                                        "A second inquiry opens in June"]
+                                        "The council will publish its findings before the winter."]
 
 
 def test_a_quote_reopened_in_the_next_paragraph_is_one_claim(nlp: NlpPipeline) -> None:
@@ -135,11 +139,31 @@ def test_speaker(nlp: NlpPipeline, text: str, speakers: list[str | None]) -> Non
 
 
 @pytest.mark.parametrize("text, pieces", [
-    # independent clauses joined by "but" are two claims, the second still the speaker's
+    # independent clauses joined by "but", each with its own subject, are two claims
+    ("Exports fell 4 percent in May, but imports rose 2 percent.", 2),
+    # a second clause whose subject points back stays with the first: "she" alone says
+    # nothing about who
     ("Ilse Varga said the pumps were working, but she declined to confirm that the dam held.",
-     2),
+     1),
+    ("The bank plans to use the credits next year, but they will be worth much less by then.",
+     1),
+    ("The storm cut power to 300 homes, and its winds toppled two cranes at the port.", 1),
+    # a second verb with no subject of its own is no claim by itself
+    ("Several firms have said the rules are clear, but warned about the costs of the change.",
+     1),
     # content clauses of one reporting verb, joined by "and"
     ("The office said 40 roads were shut and 12 bridges had been closed.", 2),
+    # "that" is no part of the second claim: what follows it stands alone
+    ("The office said 40 roads were shut and that 12 bridges had been closed.", 2),
+    # what a second, subject-less speech verb says is a claim when it stands alone
+    ("The office said 40 roads were shut, adding that 12 bridges had been closed.", 2),
+    # ... but not what a verb of denial introduces, nor a content clause pointing back
+    ("The office said 40 roads were shut, but denied that 12 bridges had been closed.", 1),
+    ("The engineer said the bridge was safe, adding that it could reopen within two weeks.", 1),
+    # "or" joins alternatives, not two claims; a conjunction inside an "if" clause is the
+    # condition's
+    ("Either the managers acted alone, or the company told them what to do.", 1),
+    ("The firm said it would pay a fee if both boards agree but the deal is blocked.", 1),
     # two verbs of one subject doing one thing stay one claim
     ("Workers walked out and blocked the gates on Monday.", 1),
     # a semicolon separates claims
@@ -154,9 +178,33 @@ def test_units(nlp: NlpPipeline, text: str, pieces: int) -> None:
         assert text[claim.span[0]:claim.span[1]] == claim.text
 
 
-def test_split_clause_keeps_speaker(nlp: NlpPipeline) -> None:
-    claims = _claims(nlp, "The office said 40 roads were shut and 12 bridges had been closed.")
-    assert [c.speaker for c in claims] == ["office", "office"]
+@pytest.mark.parametrize("text", [
+    "The office said 40 roads were shut and 12 bridges had been closed.",
+    "The office said 40 roads were shut and that 12 bridges had been closed.",
+    "40 roads were shut and 12 bridges had been closed, the office said.",
+    "The office said 40 roads were shut, adding that 12 bridges had been closed.",
+])
+def test_split_clause_keeps_speaker(nlp: NlpPipeline, text: str) -> None:
+    claims = _claims(nlp, text)
+    assert [c.speaker for c in claims] == ["office", "office"], [c.text for c in claims]
+    assert claims[1].text.startswith("12 bridges")
+
+
+def test_the_speaker_of_a_subject_less_speech_verb_is_the_clause_subject(
+        nlp: NlpPipeline) -> None:
+    text = "Mayor Ivo Lund closed the bridge on Monday, adding that repairs would take a month."
+    claims = _claims(nlp, text)
+    assert [c.text for c in claims] == ["Mayor Ivo Lund closed the bridge on Monday",
+                                        "repairs would take a month."]
+    assert "Ivo Lund" in (claims[1].speaker or "")
+
+
+def test_a_pronoun_clause_kept_whole_does_not_set_the_certainty(nlp: NlpPipeline) -> None:
+    # The refusal is a second proposition kept in the unit only because "he" cannot stand
+    # alone; another outlet may state the main clause alone, as fact.
+    claims = _claims(nlp, "The hospital will not pay, Dahl said, but he would not say whether "
+                          "any patient data had been taken.")
+    assert len(claims) == 1 and claims[0].certainty == "asserted"
 
 
 def test_dateline_is_not_a_claim(nlp: NlpPipeline) -> None:
@@ -175,3 +223,75 @@ def test_ids_numbers_and_quotes(nlp: NlpPipeline) -> None:
     assert {n.id for n in parsed.numbers if n.span[0] < first.span[1]} == set(first.number_ids)
     direct = [q.id for q in parsed.quotes if q.kind == "direct"]
     assert set(direct) <= set(second.quote_ids)
+
+
+# (text, claim texts): what is not a checkable statement is no claim.
+NOT_STATEMENTS = [
+    # a heading: a short line without closing punctuation
+    ("Storm Hits Kessling\n\nThe storm cut power to 300 homes on Tuesday.", []),
+    # photo captions: the picture's credit, "file photo", "(pictured)", a gallery's label
+    ("Rescue workers carry a boy from the flooded school in Kessling on Tuesday. "
+     "(Ana Welt/Eastline Wire)\n\nThe storm cut power to 300 homes on Tuesday.", []),
+    ("FILE - In this March 3, 2024 file photo, Mayor Ivo Lund speaks at the town hall in "
+     "Pellow.\n\nThe storm cut power to 300 homes on Tuesday.", []),
+    ("Mayor Ivo Lund (pictured) visited the flooded school on Tuesday\n\n"
+     "The storm cut power to 300 homes on Tuesday.", []),
+    ("Photos: Floods in Kessling. Rescue workers carried 40 people to safety. Hide Caption 1 of "
+     "5\n\nThe storm cut power to 300 homes on Tuesday.", []),
+    # a chart's label
+    ("Power cuts by district Source: Veldmark Grid Authority\n\n"
+     "The storm cut power to 300 homes on Tuesday.", []),
+    # bylines and contributor lines
+    ("The storm cut power to 300 homes on Tuesday.\n\nTove Lind reports.", []),
+    ("The storm cut power to 300 homes on Tuesday.\n\nAna Welt contributed to this report.",
+     []),
+    ("The storm cut power to 300 homes on Tuesday.\n\n\u2014 With assistance by Ana Welt", []),
+    # a sign-up form, as a whole paragraph, and a line addressing the reader
+    ("The storm cut power to 300 homes on Tuesday.\n\nSign up for the Eastline briefing. "
+     "Invalid email address. Please re-enter. You must select a newsletter to subscribe to. "
+     "An error has occurred. Please try again later.", []),
+    ("The storm cut power to 300 homes on Tuesday.\n\nRead more about the floods in our "
+     "live coverage.", []),
+    # the writer's question
+    ("How could the levee fail twice in one week?\n\n"
+     "The storm cut power to 300 homes on Tuesday.", []),
+    # a dateline alone
+    ("KESSLING, Veldmark (Eastline Wire) \u2014\n\nThe storm cut power to 300 homes on "
+     "Tuesday.", []),
+    # no finite verb: a label
+    ("Death toll: 12\n\nThe storm cut power to 300 homes on Tuesday.", []),
+]
+
+
+@pytest.mark.parametrize("text, kept", NOT_STATEMENTS)
+def test_what_is_no_statement_is_no_claim(nlp: NlpPipeline, text: str, kept: list) -> None:
+    body = "The storm cut power to 300 homes on Tuesday."
+    assert [c.text for c in _claims(nlp, text)] == [body, *kept]
+
+
+@pytest.mark.parametrize("text", [
+    # someone asking is a statement about what was said
+    'The mayor asked: "Who will pay for the pumps?"',
+    # a long quote that ends on a question still says something
+    '"We lost everything in one night. Who will pay for the pumps?" said farmer Ana Welt.',
+    # a command inside a quote is the speaker's
+    '"Stay at home. The water is still rising," the mayor said on Tuesday.',
+    # "you" inside a quotation is the speaker's, not the reader
+    'Ana Welt said the pumps "failed you and me both" on Tuesday.',
+    # a heading-like sentence with its full stop is a sentence
+    "The pumps failed.",
+])
+def test_statements_that_look_like_furniture_stay(nlp: NlpPipeline, text: str) -> None:
+    assert [c.text for c in _claims(nlp, text)] == [text]
+
+
+def test_an_embedded_post_is_a_claim_of_its_account_holder(nlp: NlpPipeline) -> None:
+    text = ("The ferry company cancelled all crossings on Tuesday.\n\n"
+            "All crossings to Skelby are cancelled today. Stay safe, everyone. "
+            "\u2014 Hana Brenner (@hanabrenner) March 3, 2024\n\n"
+            "The storm is expected to pass by Thursday.")
+    claims = _claims(nlp, text)
+    post = [c for c in claims if "Skelby" in c.text]
+    assert len(post) == 1 and post[0].speaker == "Hana Brenner"
+    assert "@hanabrenner" not in post[0].text
+    assert not any("@" in c.text or "2024" in c.text for c in claims)

@@ -4,6 +4,7 @@ extraction-quality gate on a slice of the article extraction benchmark."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -95,6 +96,64 @@ BOILERPLATE = [
     ("This site uses cookies. Read our cookie policy.", "banner"),
     ("Advertisement", "navigation"),
     ("Skip to content", "navigation"),
+    ("Advertisement Continue reading the main story", "navigation"),
+    ("Scroll down for video", "navigation"),
+    # wire photo captions, whatever their length, and picture widgets
+    ("FILE - In this March 3, 2024, file photo, ferries wait at the quay in Orla. The harbour "
+     "board said on Monday that 40 ships were queuing. (Jo Doe, File/Coastline Wire)", "caption"),
+    ("File - In this Tuesday, May 6, 2025 file photo, the mayor speaks in Kessling. " * 8,
+     "caption"),
+    ("In this photo provided by the harbour board, a tanker waits off the point.", "caption"),
+    ("Image copyright Harbour Times Image caption Volunteers fill sandbags on the quay", "caption"),
+    ("Image caption Volunteers fill sandbags on the quay", "caption"),
+    ("Enlarge this image toggle caption Jo Doe/Coastline Wire Jo Doe/Coastline Wire", "caption"),
+    ("Photos: Flood in Kessling Rescuers reach the roofs by boat. Hide Caption 3 of 9", "caption"),
+    ("Photo", "caption"),
+    ("Slideshow (4 Images)", "caption"),
+    ("CLOSE The mayor walks the flooded quay and explains the repair plan. Coast Video", "caption"),
+    # captions ending in their credit, and credits alone
+    ("Ships wait outside the harbour on Monday. (Jo Doe/Coastline Wire)", "caption"),
+    ("Ships wait outside the harbour on Monday. Photograph: Jo Doe for the Harbour Times",
+     "caption"),
+    ("Harbour master Ivo Raskin Photographer: Jo Q. Doe/Coastline Wire", "caption"),
+    ("Ships wait outside the harbour on Monday. Jo Doe/Coastline Wire", "caption"),
+    ("Image Ships wait outside the harbour. Credit Jo Doe for the Harbour Times", "caption"),
+    ("EPA Rescuers search the river bank near Kessling on Monday", "caption"),
+    ("JANE ROE The mayor inspects the breach in the levee", "caption"),
+    ("(Jo Doe, File/Coastline Wire)", "credit"),
+    ("(Courtesy of the Orla Harbour Board)", "credit"),
+    ("(Image: Coastline Wire)", "credit"),
+    ("Jo Doe/Coastline Wire", "credit"),
+    ("Image copyright Coastline Wire", "credit"),
+    # a chart's title and its source
+    ("Ships in the Queue Vessels waiting off Port Elma, by day Source: Orla Harbour Board",
+     "caption"),
+    ("Source: Orla Harbour Board", "caption"),
+    # contributor lines are credits (the lineage stage reads the agencies from them)
+    ("The Coastline Wire contributed to this report.", "credit"),
+    ("Jo Doe in Kessling and Sam Poe in Orla contributed to this report.", "credit"),
+    ("— With assistance by Jo Doe", "credit"),
+    ("(Reporting by Jo Doe; Editing by Sam Poe)", "byline"),
+    # links to other stories and prompts
+    ("More: Ferry fares to rise in the autumn", "related"),
+    ("[Council approves the new ferry pier in Orla]", "related"),
+    ("MOST READ IN NEWS FERRY CHAOS Fares rise again as the pier stays shut", "related"),
+    ("Related stories Ferry fares to rise in the autumn", "related"),
+    ("Skip in Skip x Embed x Share CLOSE Ferry chaos in Orla 1 of 12", "related"),
+    ("Why the pier matters to Orla Read more", "read-more"),
+    ("Read or Share this story: https://hrbr.example/3xYz", "share-prompt"),
+    ("For more coastal coverage: https://harbourtimes.example/coast and https://x.example/ht",
+     "promo"),
+    ("Follow Jo Doe on Twitter: @jodoe_example", "contact-prompt"),
+    ("Jo Doe covers the coast. Read her other columns and follow her reports on the Coast page.",
+     "contact-prompt"),
+    ("Sign up for Tide Notes Get the fleet's news every Friday.", "newsletter"),
+    ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on "
+     "June 4, 2024, on Page A6 of the Coast edition with the headline: Ships Queue.",
+     "publication-line"),
+    # welcome lines however the site spells itself
+    ("Welcome to harbourtimes.example, the coast's own news", "welcome"),
+    ("Hello and welcome! Your coast news for Tuesday", "welcome"),
 ]
 
 # Body sentences that mention the same words but report news: never removed.
@@ -129,6 +188,26 @@ BODY = [
     "Most of the read-out was in Arvenian.",
     "Share prices fell 3% after the announcement.",
     "Leave was cancelled for all police officers over the weekend.",
+    # look-alikes of the caption, credit and link rules
+    "In this case, the board said, the pilots had no choice.",
+    "In this week's photo contest, readers sent 300 pictures of the storm.",
+    "File-sharing sites were blocked by the regulator on Monday.",
+    "Photographs taken by the crew show the breach in the levee.",
+    "The image: a burning ferry drifting past the pier, seen by 40 passengers.",
+    "Image-conscious ministers avoided the quay all week.",
+    "Scientists from 12 universities contributed to the report, which was published on Monday.",
+    "Shares in the ferry operator (ORLF) fell 4% on Tuesday.",
+    "(The harbour board did not reply to a request for comment.)",
+    "(SOUNDBITE OF HARBOUR SIREN)",
+    "The source: a memo from the harbour board, seen by the Harbour Times.",
+    "More than 40 ships were waiting off the point on Monday.",
+    "[This story has been updated with the board's statement.]",
+    "NASA engineers said the launch would go ahead on Friday.",
+    "WIRE services reported the closure on Monday.",
+    "Follow-up talks on Twitter's role were held in June.",
+    "Read the full statement on the board's website, the spokeswoman said.",
+    "Sign-up numbers for the ferry pass doubled in April.",
+    "CLOSE to 1,000 people queued for the first ferry.",
 ]
 
 
@@ -264,6 +343,235 @@ def test_every_removed_line_has_a_reason_and_no_body_line_is_lost():
         "Opinion": "trailing-headlines", "Why the pier matters": "trailing-headlines",
         "Updated 2 Jun, 2024": "page-date"}
     assert article.author == "Jane Roe"
+
+
+# ----------------------------------------------------------------- captions, credits, datelines
+
+
+def _removed(article: Article) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removed}
+
+
+@pytest.mark.parametrize(("first", "dateline", "outlet"), [
+    (f"(Coastline Wire) - {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
+    (f"(Coastline Wire) {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
+    (f"ORLA, Veldmark, Jun 3 (Coastline Wire) - {BODY_1}", "ORLA, Veldmark, Jun 3 (Coastline Wire)",
+     "Coastline Wire"),
+    (f"ORLA ― {BODY_1}", "ORLA", None),
+    # a parenthetical remark opening the text is no agency
+    (f"(Updates with the board's statement) {BODY_1}", None, None),
+])
+def test_datelines(first, dateline, outlet):
+    article = clean_text(f"{first}\n\n{BODY_2}")
+    assert (article.dateline, article.outlet) == (dateline, outlet)
+
+
+def test_a_day_without_its_year_is_not_the_publication_date():
+    article = clean_text(f"ORLA, Veldmark, Jun 3 (Coastline Wire) - {BODY_1}\n\n{BODY_2}")
+    assert article.published is None
+
+
+def test_wire_caption_above_the_dateline_is_removed_and_the_dateline_read():
+    caption = ("FILE - In this Dec. 3, 2024, file photo, ships queue off Port Elma. The harbour "
+               "board said on Monday that 40 ships were waiting. (Jo Doe, File/Coastline Wire)")
+    article = clean_text(f"{caption}\n\nORLA (Coastline Wire) — {BODY_1}\n\n{BODY_2}")
+    assert _removed(article)[caption] == "caption"
+    assert article.dateline == "ORLA (Coastline Wire)"
+    assert article.text.startswith("ORLA (Coastline Wire) —")
+
+
+def test_agency_credits_are_recorded_for_lineage():
+    contributors = "The Coastline Wire contributed to this report."
+    rights = "Copyright 2024 The Coastline Wire. All rights reserved."
+    article = clean_text(f"ORLA — {BODY_1}\n\n{BODY_2}\n\n{contributors}\n\n{rights}")
+    assert _removed(article) == {contributors: "credit", rights: "credit"}
+
+
+def test_a_photo_story_keeps_its_captions():
+    lines = [f"Photos: Flood in Kessling Rescuers reach the roofs by boat. Hide Caption {i} of 3"
+             for i in range(1, 4)]
+    article = clean_text("\n\n".join(lines))
+    assert article.text == "\n\n".join(lines)
+
+
+# ----------------------------------------------------------------- forms and lists
+
+PROSE_1 = ("The harbour board said on Tuesday that the pier would stay shut until the divers had "
+           "finished their survey of the damaged piles.")
+PROSE_2 = "Ferry passengers were sent to the old quay, where two extra crossings were added."
+PROSE_3 = "The board expects to publish the divers' report before the end of the month."
+
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Invalid email address.", "newsletter"),
+    ("Please re-enter.", "form"),
+    ("An error has occurred. Please try again later.", "form"),
+    ("Thank you for subscribing.", "newsletter"),
+    ("You must select a newsletter to subscribe to.", "newsletter"),
+    ("Please verify you're not a robot by clicking the box.", "form"),
+    # a whole sign-up box run into one line
+    ("Tide Notes Sign Up Get the fleet's news every Friday. Please verify you're not a robot by "
+     "clicking the box. Invalid email address. Please re-enter. You must select a newsletter to "
+     "subscribe to. * Required field You agree to receive occasional updates from the Harbour "
+     "Times. Thank you for subscribing. An error has occurred. Please try again later. View all "
+     "Harbour Times newsletters. " * 2, "newsletter"),
+])
+def test_form_microcopy_is_removed(line, reason):
+    article = clean_text(f"Ships queue off Port Elma\n\n{PROSE_1}\n\n{line}\n\n{PROSE_2}")
+    assert _removed(article)[norm(line)] == reason
+    assert PROSE_1 in article.text and PROSE_2 in article.text
+
+
+@pytest.mark.parametrize("line", [
+    # service journalism addresses the reader, and reports errors: never a form
+    "If you get an email asking you to verify your account, do not reply. Call the bank instead.",
+    "Scammers try again and again, the police warned, so check every email twice.",
+    '"Please try again later," the booking line told callers on Monday.',
+    "An error has occurred in the board's count of the ships, a spokeswoman admitted on Tuesday.",
+    "Please contact the harbour police on 101 if you saw the collision on Sunday night.",
+])
+def test_body_that_reads_like_a_form_is_kept(line):
+    article = clean_text(f"Ships queue off Port Elma\n\n{PROSE_1}\n\n{line}\n\n{PROSE_2}")
+    assert line in article.text
+
+
+def test_headlines_under_a_list_header_are_removed():
+    links = ["Ferry fares to rise in the autumn", "Who guards the levees?"]
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", PROSE_1, "Read more:", *links,
+                                       PROSE_2, PROSE_3]))
+    assert article.text == f"{PROSE_1}\n\n{PROSE_2}\n\n{PROSE_3}"
+    assert _removed(article) == {"Read more:": "read-more",
+                                 links[0]: "related", links[1]: "related"}
+
+
+# ----------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize("heading", [
+    "A Legal Minefield",
+    "Divers Push Back",
+    "Who Pays for the Pier?",
+    "'Not Safe To Use'",
+    "Deep Divisions Over Fares, Berths And Pilots",
+    "Checks in place",
+    "What it means for passengers",
+])
+def test_heading_between_prose_paragraphs_is_removed(heading):
+    lines = ["Ships queue off Port Elma", PROSE_1, heading, PROSE_2, PROSE_3]
+    article = clean_text("\n\n".join(lines))
+    assert _removed(article)[heading] == "heading"
+    assert article.text == f"{PROSE_1}\n\n{PROSE_2}\n\n{PROSE_3}"
+
+
+def test_a_heading_above_a_paragraph_that_introduces_a_quote():
+    intro = "Back in 2019 the same councillor had used almost the same words about the old pier:"
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", PROSE_1, "A Familiar Complaint",
+                                       intro, '"It is a waste of public money."']))
+    assert _removed(article)["A Familiar Complaint"] == "heading"
+
+
+@pytest.mark.parametrize(("lines", "kept"), [
+    # short body paragraphs end a sentence
+    ([PROSE_1, "The pier is closed.", PROSE_2], "The pier is closed."),
+    ([PROSE_1, "Why?", PROSE_2], "Why?"),
+    # a question or a clause with commas in sentence case is prose or a caption
+    ([PROSE_1, "Who pays for the pier?", PROSE_2], "Who pays for the pier?"),
+    ([PROSE_1, "Harambe, the oldest tug, was towed away", PROSE_2],
+     "Harambe, the oldest tug, was towed away"),
+    # a list: no prose on both sides of an item
+    ([PROSE_1, "Ferry fares", "Berth fees", PROSE_2], "Ferry fares"),
+    ([PROSE_1, "- Berth fees", PROSE_2], "- Berth fees"),
+    # reported speech, a cue in brackets, an introduction ending in a colon
+    ([PROSE_1, "Pier closed for a month, board says", PROSE_2],
+     "Pier closed for a month, board says"),
+    ([PROSE_1, "(SOUNDBITE OF HARBOUR SIREN)", PROSE_2], "(SOUNDBITE OF HARBOUR SIREN)"),
+    ([PROSE_1, "The board's statement read:", PROSE_2], "The board's statement read:"),
+    # a line a colon introduces: what the paragraph above announces
+    (["The board named the new harbour master on Tuesday, after a month without one:", "Jo Doe",
+      PROSE_2], "Jo Doe"),
+    # a quoted line the next paragraph refers back to is part of the prose
+    ([PROSE_1, "'A waste of public money'",
+      "That's how Ivo Raskin, a councillor in Orla, described the repair plan on Tuesday."],
+     "'A waste of public money'"),
+    # the last line has no prose after it
+    ([PROSE_1, PROSE_2, "Ferry fares to rise"], "Ferry fares to rise"),
+])
+def test_lines_that_are_not_headings_are_kept(lines, kept):
+    article = clean_text("\n\n".join(["Ships queue off Port Elma", *lines]))
+    assert kept in article.text
+    assert "heading" not in _removed(article).values()
+
+
+def test_a_web_pages_headings_are_left_to_the_extractor():
+    page = (f"<html><head><title>Ships queue</title></head><body><article><h1>Ships queue</h1>"
+            f"<p>{PROSE_1}</p><h2>Divers Push Back</h2><p>{PROSE_2}</p><p>{PROSE_3}</p>"
+            f"</article></body></html>")
+    article = Cleaner()(RawDocument(source="p.html", format="html", raw=page.encode()))
+    assert "Divers Push Back" in article.text
+
+
+# ----------------------------------------------------------------- titles and banners
+
+
+def clean_json(obj: dict, url: str | None = None) -> Article:
+    fields = (("title", obj["title"]),) if "title" in obj else ()
+    return Cleaner()(RawDocument(source="a.jsonl#1", format="json", raw=json.dumps(obj).encode(),
+                                 url=url, fields=fields))
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    (f"Welcome to harbourtimes.example, the coast's own news\n\nShips queue off Port Elma\n\n"
+     f"{BODY_1}\n\n{BODY_2}", None),
+    (f"Hello and welcome! Your coast news for Tuesday\n\nShips queue off Port Elma\n\n"
+     f"{BODY_1}\n\n{BODY_2}", None),
+    # the site's name spelled as its domain is
+    (f"Harbour Times\n\nShips queue off Port Elma\n\n{BODY_1}\n\n{BODY_2}",
+     "https://www.harbourtimes.example/news/ships"),
+])
+def test_a_site_line_on_top_is_never_the_title(text, url):
+    article = clean_text(text, url=url)
+    assert article.title == "Ships queue off Port Elma"
+    assert article.text == f"{BODY_1}\n\n{BODY_2}"
+
+
+@pytest.mark.parametrize(("lines", "removed"), [
+    (["Harbour Times", "Ships queue off Port Elma", BODY_1, BODY_2], {"Harbour Times": "banner"}),
+    (["Welcome to the Harbour Times", "Ships queue off Port Elma", BODY_1, BODY_2],
+     {"Welcome to the Harbour Times": "welcome"}),
+    # the title run into a caption or a page date on its line
+    (["Ships queue off Port Elma Image Tankers at anchor. Credit Jo Doe for the Harbour Times",
+      BODY_1, BODY_2],
+     {"Ships queue off Port Elma Image Tankers at anchor. Credit Jo Doe for the Harbour Times":
+      "caption"}),
+    (["Ships queue off Port Elma Updated: 2024-06-03 09:53", BODY_1, BODY_2],
+     {"Ships queue off Port Elma Updated: 2024-06-03 09:53": "page-date"}),
+])
+def test_metadata_title_and_what_stands_above_it(lines, removed):
+    article = clean_json({"title": "Ships queue off Port Elma", "text": "\n".join(lines)},
+                         url="https://harbourtimes.example/a")
+    assert article.title == "Ships queue off Port Elma"
+    assert article.text == f"{BODY_1}\n\n{BODY_2}"
+    assert _removed(article) == removed
+
+
+def test_a_section_label_and_the_title_leave_the_standfirst():
+    lines = ["Business Ships queue off Port Elma The storm left 40 ships waiting", BODY_1, BODY_2]
+    article = clean_json({"title": "Ships queue off Port Elma", "text": "\n".join(lines)})
+    assert article.text == f"The storm left 40 ships waiting\n\n{BODY_1}\n\n{BODY_2}"
+
+
+@pytest.mark.parametrize("first", [
+    "ORLA — Ships queue off Port Elma.",  # a dateline and a sentence with the title's words
+    "Ships queue off Port Elma as the storm closes the harbour, the board said.",
+])
+def test_a_body_sentence_with_the_titles_words_is_kept(first):
+    article = clean_json({"title": "Ships queue off Port Elma", "text": f"{first}\n{BODY_1}"})
+    assert article.text.startswith(first)
 
 
 def test_language_is_detected_and_non_english_kept():

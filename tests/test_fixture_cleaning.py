@@ -33,8 +33,15 @@ def test_fixture_corpus_cleaning_matches_ground_truth(config):
 def test_real_news_paragraphs_are_not_removed():
     """299 real articles (BASIL) as plain text: the line rules must leave their paragraphs
     alone. The one paragraph removed when the floor was set is an author's bio ending in
-    "Follow her on Twitter at @..." that BASIL counts as body."""
+    "Follow her on Twitter at @..." that BASIL counts as body. Two more kinds of line BASIL
+    keeps are removed on purpose: a contributor line ("<names> contributed to this report.",
+    a credit) and a newspaper's print-edition note ("A version of this article appears in
+    print on ...", a publication line); one of each in BASIL."""
     report = CLEANING.basil_body_loss()
     assert report.articles >= 290
-    assert len(report.lost) <= 1, report.lost
+    by_convention = [lost for lost in report.lost
+                     if (lost[1] == "credit" and lost[2].endswith("contributed to this report."))
+                     or (lost[1] == "publication-line" and "appears in print" in lost[2])]
+    assert len(by_convention) <= 2, by_convention
+    assert len(report.lost) - len(by_convention) <= 1, report.lost
     assert report.titles_right == report.articles

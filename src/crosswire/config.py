@@ -68,6 +68,25 @@ class CleanConfig:
     # fixes has 260 characters of precision text; the other page under the share (2,587
     # characters, where precision mode was right) is no longer checked at all.
     html_check_below_chars: int = 1000
+    # Section headings (removed as "heading"): a line of at most this many words and
+    # characters, without a sentence end, between two prose paragraphs of at least
+    # ``heading_prose_min_words`` words. Tuned on the content-farm rewrites of
+    # ../shared/data/rewrites/dev (their headings have 2-7 words, 13-42 characters) and the
+    # outlets' own headings in crossnews/dev (2-8 words, up to 46 characters); the shortest
+    # paragraph beside a heading there has 10 words, 6 leaves room for short ones. Checked
+    # on BASIL: no paragraph is removed as a heading.
+    heading_max_words: int = 10
+    heading_max_chars: int = 80
+    heading_prose_min_words: int = 6
+    # Form microcopy (a sign-up box: "Invalid email address.", "Please re-enter."): a line
+    # with a single form phrase is a form when it has at most two sentences and this many
+    # words (lines with two or more are forms at any length). The sign-up boxes of
+    # crossnews/dev run into one line of 68-105 words with 9-13 form sentences; the longest
+    # one-phrase line in newscluster-dev has 11 words.
+    form_line_max_words: int = 12
+    # A title given by metadata is looked for in this many lines at the top of the text
+    # (below a site banner or welcome line); crossnews/dev has it on the first line.
+    title_search_lines: int = 3
 
 
 @dataclass(frozen=True, slots=True)

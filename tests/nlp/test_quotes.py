@@ -293,3 +293,74 @@ def test_a_dateline_hung_on_the_subject_is_cut_off():
                     "bill will pass.")
     assert result and all(q.speaker == "Ada Brenn" for q in result), \
         [(q.text, q.speaker) for q in result]
+
+
+# Embedded social-media posts: the page's text gives the post's words, then the embed's
+# credit "— Name (@handle) Month D, YYYY". Every name and handle here is invented.
+EMBEDS = [
+    # the plain embed
+    ("The ferry company cancelled all crossings on Tuesday.\n\n"
+     "All crossings to Skelby are cancelled today. Stay safe, everyone. "
+     "\u2014 Hana Brenner (@hanabrenner) March 3, 2024\n\n"
+     "The storm is expected to pass by Thursday.",
+     ["All crossings to Skelby are cancelled today. Stay safe, everyone"]),
+    # a screen-reader line before it, the widget's "Report" after, its links at the end
+    ("Skip Twitter post by @hanabrenner All crossings to Skelby are cancelled today! "
+     "https://t.co/Ab12Cd34 pic.twitter.com/Xy98Zw76 \u2014 Hana Brenner (@hanabrenner) "
+     "March 3, 2024 Report\n\nThe storm is expected to pass by Thursday.",
+     ["All crossings to Skelby are cancelled today!"]),
+    # two posts run together in one paragraph; a lower-case display name
+    ("crossings cancelled again, four days in a row now \u2014 hana b (@hanabrenner) "
+     "March 3, 2024 The harbour master says Friday at the earliest. "
+     "\u2014 hana b (@hanabrenner) March 4, 2024",
+     ["crossings cancelled again, four days in a row now",
+      "The harbour master says Friday at the earliest"]),
+]
+
+
+@pytest.mark.parametrize("text, posts", EMBEDS)
+def test_an_embedded_post_is_a_direct_quote_of_its_account(text, posts):
+    result, _ = run(text)
+    embedded = [q for q in result if q.cue == "posted"]
+    assert [q.text for q in embedded] == posts
+    for q in embedded:
+        assert q.kind == "direct" and q.cue_span is None
+        assert text[q.span[0]:q.span[1]] == q.text
+        assert text[q.speaker_span[0]:q.speaker_span[1]] in ("Hana Brenner", "hana b")
+        assert q.speaker in ("Hana Brenner", "hana b")
+
+
+def test_an_embedded_post_speaks_for_the_entity_the_article_names():
+    # The credit's name is linked to the article's entity, also when it is spelt otherwise
+    # and only the handle matches ("hana b", @hanabrenner).
+    text = ("Ferry operator Hana Brenner closed the port on Tuesday.\n\n"
+            "crossings cancelled again, four days in a row now \u2014 hana b (@hanabrenner) "
+            "March 3, 2024\n\nThe storm is expected to pass by Thursday.")
+    result, ctx = run(text)
+    quote = next(q for q in result if q.cue == "posted")
+    entity = next(e for e in ctx.entities if e.name == "Hana Brenner")
+    assert (quote.speaker, quote.speaker_id) == ("Hana Brenner", entity.id)
+
+
+@pytest.mark.parametrize("text", [
+    # a handle in a credit line that is no embed
+    "Tove Lind (@tovelind) has the story.",
+    "The clip was shared by Tove Lind (@tovelind) on Monday, March 4, 2024.",
+    # a dash and a date with no handle
+    "The port reopened on Friday \u2014 Hana Brenner, March 3, 2024",
+])
+def test_no_embed_without_its_credit(text):
+    assert not [q for q in run(text)[0] if q.cue == "posted"]
+    assert quotes.find_embeds(text) == []
+
+
+def test_an_embedded_post_is_masked_from_lineage():
+    # Two outlets embedding one post share its words: lineage masks direct quotes, so the
+    # post is no evidence that one copied the other.
+    from crosswire.provenance import quoted_spans
+    from crosswire.records import ParsedArticle
+    text = EMBEDS[0][0]
+    result, ctx = run(text)
+    masked = quoted_spans(ParsedArticle(article=ctx.article, quotes=tuple(result)))
+    post = next(q for q in result if q.cue == "posted")
+    assert any(s <= post.span[0] and post.span[1] <= e for s, e in masked)

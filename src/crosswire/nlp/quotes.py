@@ -11,17 +11,24 @@ cue's content and source with models trained on PolNeAR train; a quoted stretch 
 claims becomes a direct quote of the previous quote's speaker when it continues that quote
 ("...," she said. "..."), else a quote with no speaker when it is a sentence of its own.
 Short quoted words that no cue introduces (titles, scare quotes) are not quotes.
+
+Embedded social-media posts are direct quotes too, though they carry no quotation marks: the
+extracted page renders a post as its words followed by the embed's credit, "— Full Name
+(@handle) Month D, YYYY" (see :func:`find_embeds`). The post's words are the account
+holder's, so two outlets embedding one post share them as a quote, not as copied text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from ..records import Quote, Span, content_id
+from ..records import Entity, Quote, Span, content_id
 from .attribution import Attribution, DocView, find_attributions, join_runs, load_model
 from .context import ArticleContext
+from .entities import name_key
 from .quotemarks import Quoted, find_quoted
 from .speakers import Speaker, SpeakerResolver
 
@@ -46,6 +53,7 @@ class _Draft:
     quotes: set[int]  # indices of the quoted stretches it covers
     last_sentence_end: int  # character where its last part's sentence ends
     partial: bool = False  # a quote inside the reported speech of its cue
+    embed: bool = False  # an embedded post: never continued by a quote after it
 
 
 def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
@@ -68,9 +76,118 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
             if view.sent_start[attribution.cue_head] in long_sentences:
                 draft.warning = draft.warning or "in a very long sentence: boundaries unreliable"
             drafts.append(draft)
+    embeds = find_embeds(text)
+    if embeds:
+        # A cue inside an embedded post or its credit is the post's own wording, not an
+        # attribution of the article: the post is one quote of its account holder.
+        taken = [(e.paragraph_start, e.credit[1]) for e in embeds]
+        drafts = [d for d in drafts if not _overlap(d.parts, taken)]
     drafts = _drop_overlaps(drafts, text)
+    drafts = sorted(drafts + [_embed_draft(e, ctx.entities) for e in embeds],
+                    key=lambda d: d.parts[0][0])
     drafts = _with_orphans(doc, view, drafts)
     return tuple(_quote(ctx.article.id, text, d) for d in drafts)
+
+
+# --------------------------------------------------------------------------- embedded posts
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# The credit an embedded post ends with: a dash, the account's display name, its handle in
+# brackets and the date ("— Ana Ferreira (@aferreira) March 3, 2024"), then at most the
+# widget's "Report" link. Display names are free text (lower-case, an organisation's name),
+# so the name is any short run of words on the line.
+_EMBED_CREDIT = re.compile(
+    r"(?:[\u2014\u2013\u2015]|(?<=\s)--?(?=\s))[ \t]*"
+    r"(?P<name>[^\s()@\u2014\u2013][^\n()@\u2014\u2013]{0,60}?)[ \t]*"
+    r"\(@(?P<handle>[A-Za-z0-9_]{1,15})\)[ \t]*"
+    rf"{_MONTH}[ \t]+\d{{1,2}},[ \t]*\d{{4}}(?:[ \t]+Report\b)?")
+# A screen-reader line before the post ("Skip Twitter post by @handle").
+_EMBED_PREFIX = re.compile(r"[ \t]*Skip [A-Za-z]+ post(?: \d+)? by @?\w+[ \t]*")
+# Links the rendered post ends with (its own link and the picture link, often run together).
+_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://\S+|pic\.twitter\.com/\S+))+\s*$")
+# A post is at most a few hundred characters; a longer stretch before a credit is article
+# text the extraction ran into the post, and no quote is made of it.
+_MAX_POST_CHARS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """One embedded post: its words, the credit after them (the name's span inside it)."""
+
+    post: Span
+    credit: Span
+    name: Span
+    account: str  # the name as the credit prints it
+    handle: str
+    paragraph_start: int  # where the embed begins, screen-reader line included
+
+    def furniture(self, text: str) -> list[Span]:
+        """What of the embed is the widget's, not the post's: the screen-reader line before
+        the post, and the links and credit after it (the post's closing full stop stays)."""
+        end = self.post[1]
+        while end < self.credit[0] and text[end] in ".!?\u2026":
+            end += 1
+        return [s for s in ((self.paragraph_start, self.post[0]), (end, self.credit[1]))
+                if s[0] < s[1]]
+
+
+def find_embeds(text: str) -> list[Embed]:
+    """Embedded posts in extracted page text. A post begins at its paragraph's start or
+    right after the credit of the post before it in the same paragraph (pages that run two
+    embeds together)."""
+    out: list[Embed] = []
+    for match in _EMBED_CREDIT.finditer(text):
+        para = text.rfind("\n", 0, match.start()) + 1
+        if out and out[-1].credit[1] > para:
+            para = out[-1].credit[1]
+        start = para
+        prefix = _EMBED_PREFIX.match(text, start, match.start())
+        if prefix:
+            start = prefix.end()
+        end = match.start()
+        links = _TRAILING_LINKS.search(text, start, end)
+        if links:
+            end = links.start()
+        start, end = _trim_part(text, _strip(text, start, end))
+        if start >= end or end - start > _MAX_POST_CHARS or not any(
+                c.isalpha() for c in text[start:end]):
+            continue
+        out.append(Embed((start, end), match.span(), match.span("name"), match.group("name"),
+                         match.group("handle"), para))
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _embed_draft(embed: Embed, entities: tuple[Entity, ...]) -> _Draft:
+    return _Draft([embed.post], "direct", None, "posted", _account_holder(embed, entities),
+                  None, set(), embed.credit[1], embed=True)
+
+
+def _account_holder(embed: Embed, entities: tuple[Entity, ...]) -> Speaker:
+    """The credit's name, as the article's entity for it when there is one: the entity
+    named in the credit itself, else one whose name is the credit's name, else one whose
+    name run together is the handle ("Ana Ferreira" for @anaferreira)."""
+    start, end = embed.name
+    credit_key = name_key(embed.account)
+    handle = embed.handle.lower()
+    for test in (
+            # (a mention running past the name, into the handle, is a mis-cut entity)
+            lambda e: any(start <= m.span[0] and m.span[1] <= end for m in e.mentions),
+            lambda e: credit_key in {name_key(n) for n in (e.name, *e.aliases)},
+            lambda e: handle in {re.sub(r"[^a-z0-9]", "", name_key(n))
+                                 for n in (e.name, *e.aliases)}):
+        entity = next((e for e in entities if e.type in ("PERSON", "ORG") and test(e)), None)
+        if entity is not None:
+            return Speaker(entity.name, entity.id, embed.name)
+    return Speaker(embed.account, None, embed.name)
 
 
 def _end_char(token) -> int:
@@ -181,6 +298,8 @@ def _with_orphans(doc: Doc, view: DocView, drafts: list[_Draft]) -> list[_Draft]
             continue  # inside an indirect quote's content: a partial quote there
         previous = next((d for d in reversed(by_start) if d.parts[-1][1] <= stretch.start),
                         None)
+        if previous is not None and previous.embed:
+            previous = None  # what follows a post is the article's again
         if previous is not None and previous.kind == "direct" and _adjacent(view, previous,
                                                                             stretch):
             previous.parts.extend(_trim_part(view.text, p) for p in stretch.parts)
