@@ -401,6 +401,24 @@ def test_a_first_alert_and_the_write_through_of_one_agency_are_siblings(minilm):
     assert pv.judge(doc(plain), doc(full), minilm, CONFIG) is None
 
 
+def test_an_agency_follow_up_keeping_one_background_sentence_is_a_sibling():
+    # The agency's next-day story on the fire: new reporting, one background sentence kept.
+    follow = ("Investigators said on Monday that a faulty bearing in a conveyor motor probably "
+              "started the fire at Halvern's Osterby grain terminal.\n\n"
+              "Terminal operator Kessel Grain said it had suspended all loading at Osterby and "
+              "that the cause of the fire was not yet known.\n\n"
+              "Dock workers returned to the site on Monday afternoon to clear debris.")
+    first = _wire_copy("first", "Halvern Ledger", "https://ledger.example/aponline/fire.html", 8)
+    second = ParsedArticle(article=dataclasses.replace(
+        _wire_copy("second", "Valley Post", "https://post.example/wires/ap/x.html", 8).article,
+        text=follow, published="2025-06-03"))
+    edge = pv.judge(doc(first), doc(second), HASHING, CONFIG)
+    assert edge is not None and (edge.parent, edge.child, edge.kind) == ("first", "second", "sibling")
+    # Another outlet's own follow-up with the same sentence is not the agency's story line.
+    own = ParsedArticle(article=dataclasses.replace(second.article, url="https://post.example/x"))
+    assert pv.judge(doc(first), doc(own), HASHING, CONFIG) is None
+
+
 @pytest.mark.parametrize(("url", "dateline", "removed", "tail", "expected"), [
     ("https://paper.example/aponline/2025/06/02/x.html", None, (), "", ("ap", False)),
     ("https://paper.example/wires/reuters/article-1/x.html", None, (), "", ("reuters", False)),

@@ -36,6 +36,7 @@ from ..common import components
 from ..config import AnalysisConfig
 from ..embed import Embedder
 from ..records import Derivation, ParsedArticle, Span, SpanPair
+from ..nlp.quotes import find_embeds
 from . import credits
 
 # --------------------------------------------------------------------------- text units
@@ -49,9 +50,12 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0
 
 
 def quoted_spans(parsed: ParsedArticle) -> list[Span]:
-    """Spans of the article's text inside quotation marks, marks included."""
+    """Spans of the article's text inside quotation marks, marks included, and of embedded
+    social-media posts with their widget's credit line (every outlet embedding a post
+    prints the same "— Name (@handle) date")."""
     text = parsed.article.text
     spans = [q.span for q in parsed.quotes if q.kind == "direct"]
+    spans += [(e.paragraph_start, e.credit[1]) for e in find_embeds(text)]
     i = 0
     while i < len(text):
         ch = text[i]
@@ -355,11 +359,10 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
         kind = "sibling" if siblings else "copy" if parent_verbatim >= config.copy_coverage \
             else "trim"
         score = verbatim * mean_sim
-    elif (min(cov_a, cov_b) >= config.rewrite_coverage and verbatim < 0.5
-          and matched >= config.rewrite_min_sentences):
+    elif min(cov_a, cov_b) >= config.rewrite_coverage and matched >= config.rewrite_min_sentences:
         # Both sides: a rewrite retells the whole story (independent reports of one event
-        # often match most of a short article, never most of both), mostly in new words
-        # (passages kept verbatim make it partial reuse).
+        # often match most of a short article, never most of both), in new words or with
+        # some sentences kept (a content farm's rewrite keeps half of them).
         kind, score = "rewrite", total * mean_sim
     elif reused_words >= config.partial_min_words:
         kind, score = "partial", verbatim
@@ -367,10 +370,13 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
         # A passage retold sentence by sentence in the parent's order: independent reports
         # of one event share facts, not a run of them in one order and close wording.
         kind, score = "partial", run_mean * min(1.0, run / (2 * config.partial_run))
-    elif siblings and _strong_share(alignment, a, b, config) >= 0.5:
-        # One agency's story (a first alert and its write-through): same agency, and most
-        # of the shorter text said closely in the longer.
-        kind, score = "sibling", _strong_share(alignment, a, b, config)
+    elif siblings and (_strong_share(alignment, a, b, config) >= 0.5 or any(
+            p.how == "verbatim" and a.units[p.a].weight >= config.sibling_sentence_words
+            for p in alignment.pairs)):
+        # One agency's story line: same agency, and most of the shorter text said closely in
+        # the longer (a first alert and its write-through), or a sentence of the agency's
+        # kept word for word (its follow-up reusing the first story's background).
+        kind, score = "sibling", max(0.5, _strong_share(alignment, a, b, config))
     if kind is None:
         return None
     if siblings and kind in ("copy", "trim"):
