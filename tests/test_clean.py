@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crosswire.clean import Cleaner, classify_line, normalise_date, normalise_time, outlet_from_url
+from crosswire.config import CleanConfig
 from crosswire.records import Article, RawDocument
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,12 +99,7 @@ BOILERPLATE = [
     ("Skip to content", "navigation"),
     ("Advertisement Continue reading the main story", "navigation"),
     ("Scroll down for video", "navigation"),
-    # wire photo captions, whatever their length, and picture widgets
-    ("FILE - In this March 3, 2024, file photo, ferries wait at the quay in Orla. The harbour "
-     "board said on Monday that 40 ships were queuing. (Jo Doe, File/Coastline Wire)", "caption"),
-    ("File - In this Tuesday, May 6, 2025 file photo, the mayor speaks in Kessling. " * 8,
-     "caption"),
-    ("In this photo provided by the harbour board, a tanker waits off the point.", "caption"),
+    # picture widgets, whatever their length
     ("Image copyright Harbour Times Image caption Volunteers fill sandbags on the quay", "caption"),
     ("Image caption Volunteers fill sandbags on the quay", "caption"),
     ("Enlarge this image toggle caption Jo Doe/Coastline Wire Jo Doe/Coastline Wire", "caption"),
@@ -352,6 +348,10 @@ def _removed(article: Article) -> dict[str, str]:
     return {r.text: r.reason for r in article.removed}
 
 
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.mark.parametrize(("first", "dateline", "outlet"), [
     (f"(Coastline Wire) - {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
     (f"(Coastline Wire) {BODY_1}", "(Coastline Wire)", "Coastline Wire"),
@@ -371,13 +371,25 @@ def test_a_day_without_its_year_is_not_the_publication_date():
     assert article.published is None
 
 
-def test_wire_caption_above_the_dateline_is_removed_and_the_dateline_read():
-    caption = ("FILE - In this Dec. 3, 2024, file photo, ships queue off Port Elma. The harbour "
-               "board said on Monday that 40 ships were waiting. (Jo Doe, File/Coastline Wire)")
-    article = clean_text(f"{caption}\n\nORLA (Coastline Wire) — {BODY_1}\n\n{BODY_2}")
-    assert _removed(article)[caption] == "caption"
+WIRE_CAPTIONS = [
+    ("FILE - In this Dec. 3, 2024, file photo, ships queue off Port Elma. The harbour board said "
+     "on Monday that 40 ships were waiting. (Jo Doe, File/Coastline Wire)"),
+    "File - In this Tuesday, May 6, 2025 file photo, the mayor speaks in Kessling. " * 8,
+    "In this photo provided by the harbour board, a tanker waits off the point.",
+]
+
+
+@pytest.mark.parametrize("caption", WIRE_CAPTIONS)
+@pytest.mark.parametrize("remove", [False, True])
+def test_wire_caption_above_the_dateline(caption, remove):
+    """Kept in the text unless configured (lineage still reads it: CleanConfig); the dateline
+    is read below it either way."""
+    cleaner = Cleaner(CleanConfig(remove_wire_captions=remove))
+    text = f"{caption}\n\nORLA (Coastline Wire) — {BODY_1}\n\n{BODY_2}"
+    article = cleaner(RawDocument(source="t.txt", format="text", raw=text.encode()))
     assert article.dateline == "ORLA (Coastline Wire)"
-    assert article.text.startswith("ORLA (Coastline Wire) —")
+    assert article.text.startswith("ORLA (Coastline Wire) —") == remove
+    assert (_removed(article).get(norm(caption)) == "caption") == remove
 
 
 def test_agency_credits_are_recorded_for_lineage():
@@ -401,10 +413,6 @@ PROSE_1 = ("The harbour board said on Tuesday that the pier would stay shut unti
 PROSE_2 = "Ferry passengers were sent to the old quay, where two extra crossings were added."
 PROSE_3 = "The board expects to publish the divers' report before the end of the month."
 
-
-
-def norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.mark.parametrize(("line", "reason"), [

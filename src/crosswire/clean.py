@@ -2,12 +2,12 @@
 
 Takes a raw input (text, HTML page, JSON object, feed item) and gives the article the outlet
 actually wrote: body paragraphs without site banners and welcome lines, page dates, teasers,
-paywall and newsletter prompts, sign-up form microcopy, captions and credits (a wire photo's
-caption however long, a chart's source, contributor lines), comment/share prompts, bylines,
-a text's section headings, and lists of other headlines (appended after the article, or
-under a "Read more:" header). Every removed line is kept in
-``Article.removed`` with its reason, so an analyst can audit what was dropped; for an HTML
-page that includes the page lines the main-text extractor left out.
+paywall and newsletter prompts, sign-up form microcopy, captions and credits (a chart's
+source, contributor lines; a wire photo's caption when configured), comment/share prompts,
+bylines, a text's section headings, and lists of other headlines (appended after the article,
+or under a "Read more:" header). Every removed line is kept in ``Article.removed`` with its
+reason, so an analyst can audit what was dropped; for an HTML page that includes the page
+lines the main-text extractor left out.
 
 Also gives the metadata with its basis: title, outlet (container field, site name, URL,
 "Published in" line, byline, banner, dateline), author, publication date (metadata, text, or
@@ -287,16 +287,17 @@ _LONG_RULES: list[tuple[str, str, bool]] = [
      False),
     ("caption", r"^(?:image|media|video) caption\b", False),
     ("caption", r"^enlarge (?:this )?image\b|\b(?:toggle|hide) caption\b", False),
-    # Wire photo captions: "FILE - In this Dec. 3, 2016, file photo, ...", "In this photo
-    # provided by ..., ...", whatever follows (the agency's summary of the story, the credit).
-    ("caption", r"^file(?: photo)?\s*(?:[-–—]|:)\s+\S", False),
-    ("caption",
-     r"^in this (?:[\w.,'’-]+\s){0,8}?(?:(?:file|handout|undated|pool|provided|released)\s+)*"
-     r"(?:photo|image|picture|photograph|frame grab)"
-     r"(?:,|\s+(?:taken|provided|released|made|shot|distributed|obtained|from|by|dated|shows?)\b)",
-     False),
     ("related", r"^(?:(?:skip|in|x|embed|share|close|replay|autoplay|mute|unmute)\s+){3,}", False),
 ]
+# A wire photo caption: "FILE - In this Dec. 3, 2016, file photo, ...", "In this photo provided
+# by ..., ...", whatever follows (the agency's summary of the story, the credit), at any
+# length. Removed only when CleanConfig.remove_wire_captions is set (see there why).
+_WIRE_CAPTION = re.compile(
+    r"^file(?: photo)?\s*(?:[-–—]|:)\s+\S|"
+    r"^in this (?:[\w.,'’-]+\s){0,8}?(?:(?:file|handout|undated|pool|provided|released)\s+)*"
+    r"(?:photo|image|picture|photograph|frame grab)"
+    r"(?:,|\s+(?:taken|provided|released|made|shot|distributed|obtained|from|by|dated|shows?)\b)",
+    re.IGNORECASE)
 LONG_RULES: list[tuple[str, re.Pattern[str], bool]] = [
     (reason, re.compile(pattern, re.IGNORECASE), prompt) for reason, pattern, prompt in _LONG_RULES]
 LINE_RULES: list[tuple[str, re.Pattern[str], bool]] = [
@@ -325,6 +326,11 @@ _AGENCY_DATELINE = re.compile(
 def _dateline(line: str) -> re.Match[str] | None:
     """The dateline opening a paragraph (groups ``agency``, and ``date`` for a place's)."""
     return _DATELINE.match(line) or _AGENCY_DATELINE.match(line)
+
+
+def _opening(lines: list[str]) -> str | None:
+    """The article's first paragraph of its own, below any wire photo caption kept above it."""
+    return next((line for line in lines if not _WIRE_CAPTION.match(line)), None)
 _PUBLISHED_IN = re.compile(rf"^(?:first\s+)?published\s+(?:in|by)\s+(?P<outlet>.{{2,80}}?),?\s*"
                            rf"(?:on\s+)?(?P<date>{_DATE})\.?$", re.IGNORECASE)
 _PAGE_DATE_PREFIX = re.compile(r"^(?:(?:last )?updated|modified|page|generated|printed|crawled|"
@@ -1013,7 +1019,10 @@ class Cleaner:
                         draft.published, draft.published_basis = date, "text"
                 draft.trailing = lines[i + 1:]
                 break
-            reason = self._form_reason(line) or classify_line(line) or draft.hints.get(line)
+            if _WIRE_CAPTION.match(line):
+                reason = "caption" if self.config.remove_wire_captions else None
+            else:
+                reason = self._form_reason(line) or classify_line(line) or draft.hints.get(line)
             if reason is None and in_list and _headline_shape(line):
                 # A headline under a list header ("Read more:", "Most read", a playlist).
                 reason = "related"
@@ -1197,9 +1206,8 @@ class Cleaner:
 
     @staticmethod
     def _read_dateline(draft: _Draft) -> None:
-        if not draft.lines:
-            return
-        match = _dateline(draft.lines[0])
+        opening = _opening(draft.lines)
+        match = _dateline(opening) if opening else None
         if not match:
             return
         if match.group("agency"):
@@ -1238,7 +1246,8 @@ class Cleaner:
             if prob < self.config.language_min_prob:
                 language = None
         dateline = None
-        match = _dateline(lines[0])
+        opening = _opening(lines)
+        match = _dateline(opening) if opening else None
         if match:
             dateline = match.group(0).rstrip(" —–―-")
         doc = draft.doc
