@@ -380,16 +380,14 @@ WIRE_CAPTIONS = [
 
 
 @pytest.mark.parametrize("caption", WIRE_CAPTIONS)
-@pytest.mark.parametrize("remove", [False, True])
-def test_wire_caption_above_the_dateline(caption, remove):
-    """Kept in the text unless configured (lineage still reads it: CleanConfig); the dateline
-    is read below it either way."""
-    cleaner = Cleaner(CleanConfig(remove_wire_captions=remove))
+def test_wire_caption_above_the_dateline(caption):
+    """Removed as a caption; the dateline is read below it."""
+    cleaner = Cleaner(CleanConfig())
     text = f"{caption}\n\nORLA (Coastline Wire) — {BODY_1}\n\n{BODY_2}"
     article = cleaner(RawDocument(source="t.txt", format="text", raw=text.encode()))
     assert article.dateline == "ORLA (Coastline Wire)"
-    assert article.text.startswith("ORLA (Coastline Wire) —") == remove
-    assert (_removed(article).get(norm(caption)) == "caption") == remove
+    assert article.text.startswith("ORLA (Coastline Wire) —")
+    assert _removed(article).get(norm(caption)) == "caption"
 
 
 def test_agency_credits_are_recorded_for_lineage():

@@ -291,7 +291,7 @@ _LONG_RULES: list[tuple[str, str, bool]] = [
 ]
 # A wire photo caption: "FILE - In this Dec. 3, 2016, file photo, ...", "In this photo provided
 # by ..., ...", whatever follows (the agency's summary of the story, the credit), at any
-# length. Removed only when CleanConfig.remove_wire_captions is set (see there why).
+# length.
 _WIRE_CAPTION = re.compile(
     r"^file(?: photo)?\s*(?:[-–—]|:)\s+\S|"
     r"^in this (?:[\w.,'’-]+\s){0,8}?(?:(?:file|handout|undated|pool|provided|released)\s+)*"
@@ -1020,7 +1020,7 @@ class Cleaner:
                 draft.trailing = lines[i + 1:]
                 break
             if _WIRE_CAPTION.match(line):
-                reason = "caption" if self.config.remove_wire_captions else None
+                reason = "caption"
             else:
                 reason = self._form_reason(line) or classify_line(line) or draft.hints.get(line)
             if reason is None and in_list and _headline_shape(line):

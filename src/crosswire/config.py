@@ -68,13 +68,6 @@ class CleanConfig:
     # fixes has 260 characters of precision text; the other page under the share (2,587
     # characters, where precision mode was right) is no longer checked at all.
     html_check_below_chars: int = 1000
-    # Wire photo captions ("FILE - In this Dec. 3, 2016, file photo, ...") stay in the text
-    # unless this is set. On crossnews/dev (event 36) an agency's follow-up story is linked to
-    # its first story only by the file-photo caption both carry, and the lineage stage reads
-    # the text alone: removing the captions takes the crossnews gate slice's pair F1 from 0.79
-    # to 0.70 (tests/eval/test_crossnews_gate.py). Set it once lineage compares the captions
-    # and credits kept in Article.removed. Other captions are removed either way.
-    remove_wire_captions: bool = False
     # Section headings (removed as "heading"): a line of at most this many words and
     # characters, without a sentence end, between two prose paragraphs of at least
     # ``heading_prose_min_words`` words. Tuned on the content-farm rewrites of

@@ -357,7 +357,7 @@ def test_no_embed_without_its_credit(text):
 def test_an_embedded_post_is_masked_from_lineage():
     # Two outlets embedding one post share its words: lineage masks direct quotes, so the
     # post is no evidence that one copied the other.
-    from crosswire.provenance import quoted_spans
+    from crosswire.story.lineage import quoted_spans
     from crosswire.records import ParsedArticle
     text = EMBEDS[0][0]
     result, ctx = run(text)
