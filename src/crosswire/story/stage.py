@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from ..config import AnalysisConfig, Config
 from ..embed import CachedEmbedder, Embedder, load_embedder
 from ..records import Derivation, ParsedArticle, Story
@@ -99,11 +101,20 @@ def lineage_pairs(placed: Placement, analysis: AnalysisConfig,
                       if (s := lineage.signature_from_bytes(f.signature, analysis.minhash_perm))}
         lsh = lineage.candidate_pairs([f.id for f in placed.fresh], signatures, analysis)
     pairs = set(lsh)
+    ids = list(placed.members)
+    vectors = np.stack([placed.members[a].vector for a in ids]) if ids else None
     for f in placed.fresh:
         same = [placed.members[a] for a in placed.full[story_key[f.id]]
                 if a != f.id and a in placed.members]
         same.sort(key=lambda o: (-float(o.vector @ f.vector), o.id))
-        pairs |= {tuple(sorted((f.id, o.id))) for o in same[:analysis.provenance_neighbours]}  # type: ignore[misc]
+        near = [o.id for o in same[:analysis.provenance_neighbours]]
+        if vectors is not None:
+            # The window's articles as close as a story's members, whatever story placement
+            # gave them: a rewrite shares few shingles, and may have been placed apart.
+            sims = vectors @ f.vector
+            near += [ids[i] for i in np.argsort(-sims)[:analysis.provenance_neighbours]
+                     if sims[i] >= analysis.cluster_threshold and ids[i] != f.id]
+        pairs |= {tuple(sorted((f.id, o))) for o in near}  # type: ignore[misc]
     return pairs
 
 
