@@ -229,7 +229,76 @@ def run_set(name: str, mode: str, names: list[str] | None, out: Path, details: b
         report = run_together({root: selected}, out / f"{name}-together.json")
     else:
         report = run_alone(root, selected, out / f"{name}-alone")
-    return {"set": name, "mode": mode, **score(scored_root, report, details)}
+    result = {"set": name, "mode": mode, **score(scored_root, report, details)}
+    if mode == "alone":
+        result["claims"] = central_claims(root, selected, report)
+    return result
+
+
+# Cosine (MiniLM int8) at which an article's claim is taken to state a gold central claim.
+MENTION_SIMILARITY = 0.5
+
+
+def central_claims(root: Path, names: list[str], folder: Path) -> dict:
+    """How the briefings group the gold's central facts (``claims`` in gold.json: 5-10 per
+    event, each with the articles stating it in any wording). score.py does not measure it.
+    A gold claim's mention in an article is that article's claim closest in meaning to the
+    gold text (MiniLM cosine at least ``MENTION_SIMILARITY``). Reported: gold claims stated
+    by two families or more that the briefing shows as corroborated (mentions of two families
+    in one aligned claim); cross-family pairs of mentions of one gold claim in one aligned
+    claim; and, as the cost side, pairs of mentions of two different gold claims (different
+    families, different words) put in one aligned claim."""
+    import itertools
+
+    from crosswire.embed import CachedEmbedder, load_embedder
+
+    model = CachedEmbedder(load_embedder("minilm_int8"))
+    out = {"gold": 0, "corroborated": 0, "pairs": 0, "joined": 0, "other_pairs": 0,
+           "other_joined": 0}
+    for name in names:
+        gold = json.loads((root / name / "gold.json").read_text(encoding="utf-8"))
+        family = {k: i for i, keys in enumerate(gold["families"]) for k in keys}
+        key_of = keys_by_url(root / name)
+        document = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        texts = {a["id"]: a["text"] for a in document["articles"]}
+        keys = {a["id"]: key_of.get(a.get("url")) for a in document["articles"]}
+        claims: dict[str, list[tuple[str, str]]] = {}  # article key -> (text, aligned claim)
+        for story in document["stories"]:
+            for claim in story["claims"]:
+                for m in claim["mentions"]:
+                    start, end = m["span"]
+                    claims.setdefault(keys.get(m["article_id"]), []).append(
+                        (texts[m["article_id"]][start:end], claim["id"]))
+        mentions = []  # (gold claim, article key, mention text, aligned claim)
+        for g, fact in enumerate(gold.get("claims", [])):
+            target = model.encode([fact["text"]])[0]
+            stated = [k for k in fact["articles"] if claims.get(k)]
+            for k in stated:
+                sims = model.encode([t for t, _ in claims[k]]) @ target
+                best = int(sims.argmax())
+                if sims[best] >= MENTION_SIMILARITY:
+                    mentions.append((g, k, *claims[k][best]))
+            out["gold"] += len({family[k] for k in fact["articles"]}) >= 2
+            groups: dict[str, set[int]] = {}
+            for mg, k, _, cid in mentions:
+                if mg == g:
+                    groups.setdefault(cid, set()).add(family[k])
+            out["corroborated"] += len({family[k] for k in fact["articles"]}) >= 2 and \
+                max(map(len, groups.values()), default=0) >= 2
+        for (g1, k1, t1, c1), (g2, k2, t2, c2) in itertools.combinations(mentions, 2):
+            if family[k1] == family[k2] or t1 == t2:
+                continue
+            which = "pairs" if g1 == g2 else "other_pairs"
+            out[which] += 1
+            out[which.replace("pairs", "joined")] += c1 == c2
+    return out
+
+
+def claims_text(c: dict) -> str:
+    return (f"gold central claims stated by two families or more shown corroborated: "
+            f"**{c['corroborated']}/{c['gold']}**; cross-family mentions of one gold claim in "
+            f"one aligned claim {c['joined']}/{c['pairs']}; mentions of two different gold "
+            f"claims put in one {c['other_joined']}/{c['other_pairs']}")
 
 
 def run_combined(names: list[str] | None, out: Path,
@@ -251,6 +320,8 @@ def print_result(result: dict, header: bool) -> None:
         if header:
             print(f"== {result['set']} ({result['mode']})")
         print("\n".join(result["lines"]))
+        if "claims" in result:
+            print(claims_text(result["claims"]).replace("**", ""))
     else:
         print(f"== {result['set']} ({result['mode']}): rewrites linked to their original "
               f"{result['linked']}/{result['total']}")
@@ -325,6 +396,9 @@ def benchmarks_block(results: list[dict], command: str) -> str:
             lines += linkage_text(result)
             continue
         lines += paragraph(summary_text(result["summary"])) + [""]
+        if "claims" in result:
+            lines += paragraph("Central facts (our own measure, `central_claims` in the "
+                               "script): " + claims_text(result["claims"]) + ".") + [""]
         same = next((mode for mode, events in seen.items() if events == result["events"]), None)
         if same:
             lines += [f"Every per-event figure is the same as {same}."]
@@ -417,7 +491,8 @@ def figures_of(result: dict) -> dict:
     """What --json prints: the set, mode, run time and summary figures (no per-event lines)."""
     head = {"set": result["set"], "mode": result["mode"], "seconds": round(result["seconds"], 1)}
     if "summary" in result:
-        return {**head, **result["summary"]}
+        return {**head, **result["summary"], **({"claims": result["claims"]}
+                                                 if "claims" in result else {})}
     return {**head, **{k: result[k] for k in ("linked", "total", "missed", "articles")}}
 
 

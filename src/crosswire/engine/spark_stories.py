@@ -196,7 +196,8 @@ def _place(spark: Any, parsed: Any, rdd: Any, config: Config, store: Store, mode
     model_here = load_embedder(analysis.embedding_model)
     cached = CachedEmbedder(model_here, store)
     # Pairs across two stories are judged here first: one text in both joins the stories.
-    across = {p for p in pairs if placed.key_of(p[0]) != placed.key_of(p[1])}
+    placed_in = placed.keys()
+    across = {p for p in pairs if placed_in.get(p[0]) != placed_in.get(p[1])}
     across_edges: list[Derivation] = []
     if across:
         across_docs = {a: lineage.make_doc(p, analysis.provenance_min_words) for a, p in

@@ -55,18 +55,20 @@ def day_of(value: str | None) -> int | None:
         return None
 
 
-def features(parsed: list[ParsedArticle], embedder: Embedder,
-             config: AnalysisConfig) -> list[Features]:
-    """Features of each article, in order; the document vectors in one call."""
+def features(parsed: list[ParsedArticle], embedder: Embedder, config: AnalysisConfig,
+             docs: dict[str, lineage.Doc] | None = None) -> list[Features]:
+    """Features of each article, in order; the document vectors in one call. ``docs``:
+    lineage's view of the articles when the caller made it already."""
     lead = config.cluster_lead_chars
     vectors = embedder.encode([document_text(p, lead) for p in parsed]) if parsed else []
-    return [features_of(p, np.asarray(v, dtype=np.float32), config)
+    return [features_of(p, np.asarray(v, dtype=np.float32), config, (docs or {}).get(p.id))
             for p, v in zip(parsed, vectors)]
 
 
-def features_of(parsed: ParsedArticle, vector: np.ndarray, config: AnalysisConfig) -> Features:
-    """One article's features, given its document vector."""
-    doc = lineage.make_doc(parsed, config.provenance_min_words)
+def features_of(parsed: ParsedArticle, vector: np.ndarray, config: AnalysisConfig,
+                doc: lineage.Doc | None = None) -> Features:
+    """One article's features, given its document vector (and lineage's doc of it)."""
+    doc = doc or lineage.make_doc(parsed, config.provenance_min_words)
     return Features(id=parsed.id, day=day_of(parsed.article.published), vector=vector,
                     terms=terms(parsed, config.cluster_lead_chars),
                     signature=lineage.signature_bytes(lineage.signature(doc, config.minhash_perm)))

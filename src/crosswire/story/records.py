@@ -46,12 +46,10 @@ class Placement:
     stored_story: Mapping[str, str] = field(default_factory=dict)  # window member -> story
     history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # key -> events
 
-    def key_of(self, article_id: str) -> str | None:
-        """The story key an article of the window or of this run is in after placement."""
-        for key, ids in self.full.items():
-            if article_id in ids:
-                return key
-        return self.stored_story.get(article_id)
+    def keys(self) -> dict[str, str]:
+        """Article id -> the story key it is in after placement, for every article of the
+        window and of this run."""
+        return {**self.stored_story, **self.story_key()}
 
     def story_key(self) -> dict[str, str]:
         """Article id -> the key of the touched story it is in."""
