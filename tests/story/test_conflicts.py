@@ -15,6 +15,7 @@ import pytest
 
 from crosswire.embed import load_embedder
 from crosswire.story.alignment import align_story
+from crosswire.story.entities import link_story
 from crosswire.config import Config
 from crosswire.nlp import NlpPipeline
 from crosswire.nlp.pipeline import EXTRACTORS
@@ -117,6 +118,29 @@ CASES = [
          "using a phone.",
          "attribution"),
     # Not conflicts.
+    case("rounded-figure-in-independent-reports",
+         "A grass fire spread across the hills above Lurra on Sunday. Officials said about 60 "
+         "homes had been destroyed.",
+         "A grass fire swept the hills above Lurra on Sunday. Officials said 60 homes had been "
+         "destroyed.",
+         derived=False, needs=("numbers",)),
+    case("quote-credited-to-a-description",
+         'The harbour plan was approved by one vote. Councillor Bram Hollis called it "a '
+         'betrayal of the fishing families".',
+         'The harbour plan was approved by one vote. The veteran councillor called it "a '
+         'betrayal of the fishing families".',
+         needs=("quotes",)),
+    case("a-person-is-no-place",
+         "Zoo director Tove Brannock said the keepers acted within minutes. The boy was taken "
+         "to hospital in Kessling.",
+         "Zoo director Tove Brannock said the keepers acted within minutes. The boy was taken "
+         "to hospital in Brannock.",
+         needs=("entities",)),
+    case("claim-credited-to-a-description",
+         "The lorry hit the barrier at speed. Police chief Aldo Venn said the driver had been "
+         "using a phone.",
+         "The lorry hit the barrier at speed. The police chief said the driver had been "
+         "using a phone."),
     case("paraphrase",
          "About 300 passengers were stranded at Ostby station on Monday after a signal "
          "failure, the rail operator said.",
@@ -238,8 +262,9 @@ def align_pair(nlp: NlpPipeline, c: Case, config: Config) -> Story:
     ids = tuple(p.id for p in parsed)
     derivations = [Derivation(parent=ids[0], child=ids[1], kind="rewrite", score=0.8)] \
         if c.derived else []
+    # As the story stage makes it: entities linked across the articles, then alignment.
     story = Story(id=Story.make_id(ids), title=c.name, article_ids=ids,
-                  derivations=tuple(derivations))
+                  derivations=tuple(derivations), entities=link_story(parsed))
     return align_story(story, parsed, derivations, config,
                        load_embedder(config.analysis.embedding_model))
 
@@ -289,6 +314,24 @@ def test_a_claim_and_its_figure_losing_their_hedges_is_one_conflict(nlp: NlpPipe
     story = align_pair(nlp, c, Config())
     found = [k for claim in story.claims for k in claim.conflicts]
     assert len(found) == 1, [k.summary for k in found]
+
+
+def test_a_rounded_figure_in_independent_reports_is_noted(nlp: NlpPipeline) -> None:
+    c = next(c for c in CASES if c.name == "rounded-figure-in-independent-reports")
+    _require(c)
+    notes = [n for claim in align_pair(nlp, c, Config()).claims for n in claim.not_conflicts]
+    assert any("rounded" in n for n in notes), notes
+
+
+@pytest.mark.parametrize(("entity_id", "name", "named"), [
+    (None, "Lindsey Graham", True), (None, "Broadcom Ltd", True), (None, "Mr. Santorum", True),
+    ("e_1", "the Pentagon", True), (None, "U.S. Conference of Catholic Bishops", True),
+    (None, "South Carolina senator", False), (None, "former congressman", False),
+    (None, "the president", False), (None, "a conspiracy theorist", False), (None, None, False),
+])
+def test_only_a_named_source_can_be_a_different_source(entity_id, name, named) -> None:
+    from crosswire.story.conflicts import _named
+    assert _named(entity_id, name) is named
 
 
 def test_two_story_entities_with_one_name_are_one_source() -> None:

@@ -19,7 +19,7 @@ from ..nlp import timex
 from ..records import (AlignedClaim, Derivation, ParsedArticle, SourceView, SpanRef, Story,
                        content_id)
 from . import conflicts, lineage, similarity
-from .units import Unit, regions, units_of
+from .units import PLACE_TYPES, Unit, name_words, regions, units_of
 
 
 def align_story(story: Story, members: list[ParsedArticle], derivations: list[Derivation],
@@ -41,8 +41,11 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
                                   analysis.align_derived_floor, analysis.align_threshold)
     groups = similarity.group(units, linked, analysis.align_threshold)
     quotes = {q.id: q for p in members for q in p.quotes}
+    places = frozenset(key for e in story.entities if e.type in PLACE_TYPES
+                       for key in (e.id, " ".join(name_words(e.name))))
+    people = frozenset(w for e in story.entities if e.type == "PERSON" for w in name_words(e.name))
     findings = conflicts.find(units, scores, groups, regions(members), analysis, entity_ids,
-                              quotes, embedder)
+                              quotes, embedder, places, people)
     claims = _aligned(units, scores, groups, findings)
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))

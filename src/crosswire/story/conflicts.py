@@ -70,9 +70,14 @@ class Finding:
 
 def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
          regions: set[str], config: AnalysisConfig, entity_ids: dict[str, str],
-         quotes_by_id: dict[str, Quote], embedder: Embedder) -> list[Finding]:
+         quotes_by_id: dict[str, Quote], embedder: Embedder,
+         places: frozenset[str] = frozenset(),
+         people: frozenset[str] = frozenset()) -> list[Finding]:
     """Every finding of one story's units. ``embedder`` encodes the few texts compared by
-    meaning (reworded quotes, figures' contexts)."""
+    meaning (reworded quotes, figures' contexts); ``places``: speaker keys that name places
+    (a dateline town or a country the attribution stage took for a speaker), never sources;
+    ``people``: the words of the story's person names, never places ("Cincinnati" / "Maynard"
+    is a town against the zoo director's name)."""
     findings: list[Finding] = []
     group_of = {i: g for g, members in enumerate(groups) for i in members}
     for members in groups:
@@ -81,9 +86,9 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
         group = [units[i] for i in members]
         findings += _dates(group)
         findings += _tallies(group)
-        findings += _places(group, regions)
+        findings += _places(group, regions, people)
         findings += _certainty(group)
-    quoted = _quotes(units, config, entity_ids)
+    quoted = _quotes(units, config, entity_ids, places)
     for members in groups:
         if len(members) > 1:
             quoted += _reworded([units[i] for i in members], config, entity_ids, embedder)
@@ -92,7 +97,7 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
                   for i in f.units}
     for members in groups:
         if len(members) > 1 and not attributed & set(members):
-            findings += _claim_attribution([units[i] for i in members], config)
+            findings += _claim_attribution([units[i] for i in members], config, places)
     # A figure's hedge dropped inside a claim whose certainty already differs is that one
     # change, told once ("are thought to have intercepted about 4,000" / "intercepted 4,000").
     hedged_claims = {i for f in findings if f.conflict and f.conflict.kind == "certainty"
@@ -273,7 +278,8 @@ def _tallies(group: list[Unit]) -> list[Finding]:
 # --------------------------------------------------------------------------- place
 
 
-def _places(group: list[Unit], regions: set[str]) -> list[Finding]:
+def _places(group: list[Unit], regions: set[str],
+            people: frozenset[str] = frozenset()) -> list[Finding]:
     """Two claims of one happening naming different places in the same role ("in Dravik" /
     "in Ulmstead"): neither place is named in the other claim, neither is a region that could
     contain the other, they share no word ("Tarn valley" / "Tarn River"), and the same
@@ -283,11 +289,12 @@ def _places(group: list[Unit], regions: set[str]) -> list[Finding]:
         for b in group[i + 1:]:
             text_a, text_b = a.claim.text.lower(), b.claim.text.lower()
             for p in a.places:
-                if p.key in text_b:
+                if p.key in text_b or (p.key and set(p.key.split()) <= people):
                     continue
                 for q in b.places:
                     # A region may hold the other place; two regions (two countries) do not.
                     if (p.key in regions) != (q.key in regions) or q.key in text_a \
+                            or (q.key and set(q.key.split()) <= people) \
                             or p.frame is None \
                             or p.frame != q.frame or set(p.key.split()) & set(q.key.split()):
                         continue
@@ -369,9 +376,26 @@ def _one_source(key_a: str | None, name_a: str | None, key_b: str | None,
                                                   " ".join(name_words(name_b))))
 
 
-def _claim_attribution(group: list[Unit], config: AnalysisConfig) -> list[Finding]:
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "van", "von", "al", "bin"})
+
+
+def _named(entity_id: str | None, name: str | None) -> bool:
+    """Whether an attribution names its source: an entity the story knows, or a proper name
+    ("Lindsey Graham", "Broadcom Ltd"). A description ("the South Carolina senator", "a
+    conspiracy theorist") is someone the attribution stage did not resolve: unknown, and an
+    unknown source is not a different one."""
+    if not name:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", name) if w.lower() not in _FUNCTION_WORDS]
+    proper = bool(words) and all(w[0].isupper() for w in words)
+    return proper or (entity_id is not None and words[-1:] != [] and words[-1][0].isupper())
+
+
+def _claim_attribution(group: list[Unit], config: AnalysisConfig,
+                       places: frozenset[str] = frozenset()) -> list[Finding]:
     """One statement credited to different sources by claims that say nearly the same."""
-    known = [u for u in group if u.speaker]
+    known = [u for u in group if u.speaker and u.speaker not in places
+             and _named(u.claim.speaker_id, u.claim.speaker)]
     if len({u.article_id for u in known}) < 2:
         return []
     components = _components(known, lambda a, b: _one_source(
@@ -395,8 +419,8 @@ def _claim_attribution(group: list[Unit], config: AnalysisConfig) -> list[Findin
 # --------------------------------------------------------------------------- quotes
 
 
-def _quotes(units: list[Unit], config: AnalysisConfig,
-            entity_ids: dict[str, str]) -> list[Finding]:
+def _quotes(units: list[Unit], config: AnalysisConfig, entity_ids: dict[str, str],
+            places: frozenset[str] = frozenset()) -> list[Finding]:
     """Direct quotes that share their words, across articles: reworded inside the marks
     (quote-wording) or credited to different speakers (attribution)."""
     entries: list[tuple[Quote, Unit, str]] = []
@@ -419,7 +443,7 @@ def _quotes(units: list[Unit], config: AnalysisConfig,
     for cluster in _components(entries, one_quote):
         if len({u.article_id for _, u, _ in cluster}) < 2:
             continue
-        findings += _quote_findings(cluster, entity_ids)
+        findings += _quote_findings(cluster, entity_ids, places)
     return findings
 
 
@@ -467,12 +491,16 @@ def _contains(a: str, b: str) -> bool:
     return len(short.split()) >= 2 and f" {short} " in f" {long} "
 
 
-def _quote_findings(cluster: list[tuple[Quote, Unit, str]],
-                    entity_ids: dict[str, str]) -> list[Finding]:
+def _quote_findings(cluster: list[tuple[Quote, Unit, str]], entity_ids: dict[str, str],
+                    places: frozenset[str] = frozenset()) -> list[Finding]:
     out: list[Finding] = []
     speakers = {q.id: _quote_speaker(q, u, entity_ids)
                 for q, u, _ in cluster}
-    known = [e for e in cluster if speakers[e[0].id]]
+    # Words credited to different speakers: only quotes whose own attribution names a source
+    # (a quote the attribution stage left without a speaker borrows its sentence's, which is
+    # as often the previous speaker: an unknown speaker is not a different one).
+    known = [e for e in cluster if _named(e[0].speaker_id, e[0].speaker) and speakers[e[0].id]
+             and speakers[e[0].id] not in places]
     by_speaker = _components(known, lambda a, b: _one_source(
         speakers[a[0].id], a[0].speaker or a[1].claim.speaker,
         speakers[b[0].id], b[0].speaker or b[1].claim.speaker))
@@ -631,16 +659,26 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
 
     values = _components(figures, lambda a, b: _same_value(a.value, b.value))
     for same in values:
-        # One figure, told with and without a rounding word: a hedge dropped or added.
+        # One figure, told with and without a rounding word ("about $5 billion" / "$5
+        # billion"): between independent reports a rounded figure, not a dispute about how
+        # certain the claim is (a hedge on the claim itself is judged by _certainty).
         hedged = [n for n in same if (n.approx or "").lower() in NUMERIC_HEDGES]
         plain = [n for n in same if not n.approx]
-        if hedged and plain and any(frozenset((n.id, m.id)) in linked
-                                    for n in hedged for m in plain):
+        if not (hedged and plain and any(frozenset((n.id, m.id)) in linked
+                                         for n in hedged for m in plain)):
+            continue
+        if any(owner[n.id].family == owner[m.id].family for n in hedged for m in plain):
+            # A copy or rewrite that drops or adds its parent's hedge altered the figure.
             sides = [[obs(n) for n in hedged], [obs(n) for n in plain]]
             finding = _finding("certainty", "a figure given with and without a hedge: "
                                + _versus(sides), sides)
             if finding:
                 findings.append(finding)
+        else:
+            findings.append(Finding(
+                units=tuple(sorted({owner[n.id].index for n in hedged + plain})),
+                note=f'not a conflict: "{hedged[0].text}" and "{plain[0].text}" are one '
+                     f"figure, rounded in one of two independent reports"))
     if len(values) == 1:
         return findings
 
