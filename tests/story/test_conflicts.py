@@ -341,3 +341,44 @@ def test_two_story_entities_with_one_name_are_one_source() -> None:
     assert _one_source("e_1", "Hollis", "e_2", "Greta Hollis")
     assert not _one_source("e_1", "Ana Ferreira", "e_2", "Lena Ost")
     assert not _one_source("e_1", None, "e_2", "Lena Ost")
+
+
+def _unit(index: int, article: str, family: int, text: str, certainty: str = "asserted",
+          cue: str | None = None):
+    from crosswire.records import Claim
+    from crosswire.story.units import Unit
+    claim = Claim(id=f"c{index}", article_id=article, span=(0, len(text)), text=text,
+                  certainty=certainty, certainty_cue=cue)
+    return Unit(index=index, claim=claim, family=family, numbers=(), quotes=(), dates=(),
+                places=(), speaker=None)
+
+
+@pytest.mark.parametrize(("family_b", "score", "conflict"), [
+    (0, 0.65, True),   # a rewrite hedging its parent's claim: one claim by lineage
+    (1, 0.85, True),   # two independent reports saying nearly the same
+    (1, 0.65, False),  # two independent reports grouped loosely: two statements
+])
+def test_certainty_between_independent_reports_needs_the_same_claim(family_b, score, conflict):
+    import numpy as np
+    from crosswire.story.conflicts import _certainty
+    a = _unit(0, "a", 0, "The ferry operator cancelled every crossing on Monday.")
+    b = _unit(1, "b", family_b, "The ferry operator may cancel more crossings this week.",
+              "hedged", "may")
+    scores = np.array([[-1.0, score], [score, -1.0]], dtype=np.float32)
+    assert bool(_certainty([a, b], scores, Config().analysis)) is conflict
+
+
+@pytest.mark.parametrize(("first", "second", "firm"), [
+    (("2003", "2003"), ("2002", "2002"), True),
+    (("in November", "2017-11"), ("in December", "2017-12"), True),
+    (("on Dec. 1", "2017-12-01"), ("on Dec. 2", "2017-12-02"), True),
+    (("on Monday", "2017-12-04"), ("on Sunday", "2017-12-03"), False),  # weekdays alone
+    (("42 years ago", "1975"), ("1976", "1976"), False),  # counted back
+    (("last week", "2017-W48"), ("on Dec. 1", "2017-12-01"), False),  # two precisions
+])
+def test_independent_reports_dispute_only_firm_dates(first, second, firm):
+    from crosswire.records import Timex
+    from crosswire.story.conflicts import _firm_dates
+    s = Timex(span=(0, 1), text=first[0], type="DATE", value=first[1])
+    t = Timex(span=(0, 1), text=second[0], type="DATE", value=second[1])
+    assert _firm_dates(s, t) is firm

@@ -87,7 +87,7 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
         findings += _dates(group)
         findings += _tallies(group)
         findings += _places(group, regions, people)
-        findings += _certainty(group)
+        findings += _certainty(group, scores, config)
     quoted = _quotes(units, config, entity_ids, places)
     for members in groups:
         if len(members) > 1:
@@ -158,7 +158,8 @@ def _dates(group: list[Unit]) -> list[Finding]:
     for i, a in enumerate(group):
         for b in group[i + 1:]:
             if a.article_id == b.article_id or not (a.dates and b.dates) \
-                    or (clash := date_clash(a, b)) is None or moved_on(a, b):
+                    or (clash := date_clash(a, b)) is None or moved_on(a, b) \
+                    or (a.family != b.family and not _firm_dates(*clash)):
                 continue
             for unit, timex in ((a, clash[0]), (b, clash[1])):
                 involved.setdefault((unit.index, timex.span),
@@ -171,6 +172,23 @@ def _dates(group: list[Unit]) -> list[Finding]:
             obs.value = obs.value.value  # the TIMEX3 value, as the side's value
     finding = _finding("date", "different dates for the same happening: " + _versus(sides), sides)
     return [finding] if finding else []
+
+
+_CALENDAR_DAY = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+                           re.IGNORECASE)
+
+
+def _firm_dates(s: Timex, t: Timex) -> bool:
+    """Whether two independent reports' dates are firm enough to dispute: the same precision,
+    a day, month or year, a day written as a calendar date (a weekday alone depends on the
+    writer's time zone and often names another happening of the story), and neither counted
+    back from the writing ("42 years ago" is a round figure)."""
+    g = grain(s.value)
+    if g != grain(t.value) or g not in ("day", "month", "year"):
+        return False
+    if any(re.search(r"\bago\b", x.text, re.IGNORECASE) for x in (s, t)):
+        return False
+    return g != "day" or all(_CALENDAR_DAY.search(x.text) for x in (s, t))
 
 
 def date_conflict(a: Unit, b: Unit) -> bool:
@@ -331,7 +349,17 @@ def stance(unit: Unit) -> str:
     return _STANCE.get(label, "as fact")
 
 
-def _certainty(group: list[Unit]) -> list[Finding]:
+def _certainty(group: list[Unit], scores: np.ndarray, config: AnalysisConfig) -> list[Finding]:
+    """One claim put with different certainty. Claims a copy or rewrite took from its parent
+    are one claim by lineage; between independent reports the two claims must say nearly the
+    same (``align_certainty_independent``): two outlets' sentences grouped as one fact often
+    state different things, and a hedge in one is no dispute about the other."""
+    firm = {stance(u) for u in group}
+    if len(firm) < 2 or not any(
+            stance(a) != stance(b) and a.article_id != b.article_id and (
+                a.family == b.family or scores[a.index, b.index] >= config.align_certainty_independent)
+            for i, a in enumerate(group) for b in group[i + 1:]):
+        return []
     sides: dict[str, list[Obs]] = {}
     for unit in group:
         start, end = unit.claim.span
