@@ -117,6 +117,13 @@ CASES = [
          "The lorry hit the barrier at speed. Fire chief Mara Quist said the driver had been "
          "using a phone.",
          "attribution"),
+    case("a-sum-told-in-other-claims",
+         "Harlow Freight walked away from the Tessaly ferry line on Tuesday. Shareholders had "
+         "pressed the directors for months to accept Harlow's first $105 million offer.",
+         "Harlow Freight walked away from the Tessaly ferry line on Tuesday. Dock unions, "
+         "fearing job cuts, staged two strikes against Harlow's first $103 "
+         "million offer.",
+         "number", derived=False, needs=("numbers",)),
     # Not conflicts.
     case("rounded-figure-in-independent-reports",
          "A grass fire spread across the hills above Lurra on Sunday. Officials said about 60 "

@@ -637,6 +637,10 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
                 continue
             aligned = group_of[a.index] == group_of[b.index]
             if not aligned and scores[a.index, b.index] < config.align_number_threshold:
+                # Claims about other things may still give one quantity: an amount in the
+                # same unit and of the same size, said of the same thing (its context).
+                links += [(n.id, m.id) for n, m in _close_amounts(a, b)
+                          if _same_topic(n, a, m, b, config, embedder)]
                 continue
             for n, m, shown in _pair_figures(a, b, aligned):
                 if shown or _same_topic(n, a, m, b, config, embedder):
@@ -653,6 +657,15 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
         if len({owner[n.id].article_id for n in figures}) >= 2:
             findings += _quantity(figures, owner, entity_ids, linked)
     return findings
+
+
+def _close_amounts(a: Unit, b: Unit) -> list[tuple[Number, Number]]:
+    """Sums of money of the two claims in one currency within a third of each other: the
+    same size of thing, told by two reports. (Shares, rates and counts recur in a story for
+    many things: "less than 9%" of the vote and a "12% rise" of prices.)"""
+    return [(n, m) for n in a.numbers for m in b.numbers
+            if n.unit and n.unit != "%" and n.unit == m.unit and n.value > 0 and m.value > 0
+            and min(n.value, m.value) / max(n.value, m.value) >= 2 / 3]
 
 
 def _same_topic(n: Number, a: Unit, m: Number, b: Unit, config: AnalysisConfig,
