@@ -10,7 +10,6 @@ import logging
 import random
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

@@ -42,7 +42,8 @@ class Quoted:
         return self.span[1]
 
 
-def _strip(text: str, start: int, end: int) -> Span:
+def strip_span(text: str, start: int, end: int) -> Span:
+    """The span without the whitespace at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -88,7 +89,7 @@ def find_quoted(text: str) -> tuple[list[Quoted], list[str]]:
     def finish(end: int) -> None:
         nonlocal open_mark, inner, parts, note, paragraph_end
         if paragraph_end is None:
-            piece = _strip(text, start, end)
+            piece = strip_span(text, start, end)
             if piece[1] > piece[0]:
                 parts.append(piece)
         if parts:
@@ -99,7 +100,7 @@ def find_quoted(text: str) -> tuple[list[Quoted], list[str]]:
         mark, i = match.group(), match.start()
         if mark == "\n":
             if open_mark is not None and paragraph_end is None:
-                piece = _strip(text, start, i)
+                piece = strip_span(text, start, i)
                 if piece[1] > piece[0]:
                     parts.append(piece)
                 paragraph_end = i

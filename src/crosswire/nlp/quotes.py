@@ -29,7 +29,7 @@ from ..records import Entity, Quote, Span, content_id
 from .attribution import Attribution, DocView, find_attributions, join_runs, load_model
 from .context import ArticleContext
 from .entities import name_key
-from .quotemarks import Quoted, find_quoted
+from .quotemarks import Quoted, find_quoted, strip_span
 from .speakers import Speaker, SpeakerResolver
 
 # A quoted stretch no cue introduces is a quote of its own when it has at least this many
@@ -149,21 +149,13 @@ def find_embeds(text: str) -> list[Embed]:
         links = _TRAILING_LINKS.search(text, start, end)
         if links:
             end = links.start()
-        start, end = _trim_part(text, _strip(text, start, end))
+        start, end = _trim_part(text, strip_span(text, start, end))
         if start >= end or end - start > _MAX_POST_CHARS or not any(
                 c.isalpha() for c in text[start:end]):
             continue
         out.append(Embed((start, end), match.span(), match.span("name"), match.group("name"),
                          match.group("handle"), para))
     return out
-
-
-def _strip(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _embed_draft(embed: Embed, entities: tuple[Entity, ...]) -> _Draft:

@@ -32,7 +32,7 @@ from ..config import AnalysisConfig
 from ..embed import Embedder
 from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef, Timex
 from ..nlp.claims import NUMERIC_HEDGES
-from .units import (Unit, before, distance, name_words, overlaps, same_source,
+from .units import (Unit, before, name_words, overlaps, same_source,
                     speaker_key)
 
 T = TypeVar("T")

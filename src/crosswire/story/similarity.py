@@ -102,8 +102,3 @@ def group(units: list[Unit], scores: np.ndarray, threshold: float) -> list[list[
         members[a].extend(members.pop(b))
         articles[a] |= articles.pop(b)
     return [sorted(m) for m in sorted(members.values(), key=min)]
-
-
-def wording_similarity(a: str, b: str) -> float:
-    """Wording similarity of two short texts in [0, 1] (edit-based, order-sensitive)."""
-    return fuzz.ratio(a, b) / 100.0
