@@ -438,6 +438,14 @@ def test_wire_agency_is_read_where_the_trade_writes_it(url, dateline, removed, t
     assert credits.wire_agency(article) == expected
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "https://[bad/x", "", None, "not a url"])
+def test_credits_never_fail_on_a_url_that_does_not_parse(url):
+    article = Article(id="x", source="x", raw_id="r", text="The port reopened.", url=url,
+                      outlet="Valley Post", language="en")
+    assert credits.wire_agency(article) == (None, False)
+    assert credits.outlet_keys(article) == {"valleypost", "vpost"}
+
+
 @pytest.mark.parametrize(("text", "cited"), [
     ("The launch was delayed, according to CNN.", {"cnn"}),
     ("The Valley Post first reported the closure on Monday.", {"valleypost", "vpost"}),

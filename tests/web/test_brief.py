@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from typer.testing import CliRunner
 
 from crosswire.brief import resolve_story, safe_url, segments, story_document, view
 from crosswire.cli import app
-from crosswire.config import BriefConfig
 from crosswire.errors import BriefError
 from crosswire.records import (
     AlignedClaim,

@@ -18,7 +18,7 @@ the outlet it rewrote points at its parent.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ..records import Article
 
@@ -74,9 +74,21 @@ def _agency_of(name: str) -> str | None:
     return _BY_NAME.get(name) or (re.sub(r"[^a-z0-9]", "", name) or None)
 
 
+def _split(url: str | None) -> SplitResult | None:
+    """The URL's parts, or None when it cannot be parsed (article metadata is untrusted:
+    "http://[::1" raises)."""
+    try:
+        parts = urlsplit(url or "")
+        parts.hostname  # noqa: B018 -- parsing the host is what raises
+    except ValueError:
+        return None
+    return parts
+
+
 def host_key(url: str | None) -> str | None:
     """The name part of a URL's host: "https://money.cnn.com/x" -> "cnn"."""
-    host = urlsplit(url or "").hostname or ""
+    parts = _split(url)
+    host = (parts.hostname if parts else None) or ""
     labels = [x for x in host.lower().split(".") if x and x != "www"]
     if len(labels) < 2:
         return labels[0] if labels else None
@@ -95,7 +107,7 @@ def wire_agency(article: Article) -> tuple[str | None, bool]:
     if own:
         return own, True
     agency = None
-    if article.url and (m := _WIRE_PATH.search(urlsplit(article.url).path)):
+    if (parts := _split(article.url)) and (m := _WIRE_PATH.search(parts.path)):
         agency = m.group("a").lower()
     elif m := _DATELINE_CREDIT.match(f"{article.dateline} —" if article.dateline
                                      else article.text[:200]):

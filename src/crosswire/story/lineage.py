@@ -354,6 +354,7 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
     mean_sim = sum(p.similarity for p in alignment.pairs) / matched
     run, run_mean = alignment.longest_run(config.run_similarity)
     siblings = same_wire(a, b)
+    share = _strong_share(alignment, a, b, config) if siblings else 0.0
     kind: str | None = None
     if verbatim >= config.copy_coverage:
         kind = "sibling" if siblings else "copy" if parent_verbatim >= config.copy_coverage \
@@ -370,21 +371,17 @@ def judge(a: Doc, b: Doc, embedder: Embedder | None, config: AnalysisConfig) -> 
         # A passage retold sentence by sentence in the parent's order: independent reports
         # of one event share facts, not a run of them in one order and close wording.
         kind, score = "partial", run_mean * min(1.0, run / (2 * config.partial_run))
-    elif siblings and (_strong_share(alignment, a, b, config) >= 0.5 or any(
+    elif siblings and (share >= 0.5 or any(
             p.how == "verbatim" and a.units[p.a].weight >= config.sibling_sentence_words
             for p in alignment.pairs)):
         # One agency's story line: same agency, and most of the shorter text said closely in
         # the longer (a first alert and its write-through), or a sentence of the agency's
         # kept word for word (its follow-up reusing the first story's background).
-        kind, score = "sibling", max(0.5, _strong_share(alignment, a, b, config))
+        kind, score = "sibling", max(0.5, share)
     if kind is None:
         return None
-    if siblings and kind in ("copy", "trim"):
-        kind = "sibling"
-    if kind == "sibling":
-        parent, child, basis = (parent, child, basis) if basis in ("published", "credit") \
-            else (parent, child, "same agency")
-        side = 0 if child is a else 1
+    if kind == "sibling" and basis not in ("published", "credit"):
+        basis = "same agency"
     evidence = tuple(sorted(
         (SpanPair(parent.units[p.side(1 - side)].span, child.units[p.side(side)].span)
          for p in alignment.pairs
