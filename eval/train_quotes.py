@@ -37,8 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from polnear import documents  # noqa: E402
 
 from crosswire.config import NlpConfig  # noqa: E402
+from crosswire.linear import best_threshold, fit  # noqa: E402
 from crosswire.nlp.attribution import (  # noqa: E402
-    AttributionModel, DocView, LinearModel, content_candidates, content_features,
+    AttributionModel, DocView, content_candidates, content_features,
     cue_features, is_cue_candidate, source_candidates, source_features)
 from crosswire.nlp.model import load_model  # noqa: E402
 from crosswire.nlp.quotemarks import find_quoted  # noqa: E402
@@ -46,9 +47,6 @@ from crosswire.nlp.quotemarks import find_quoted  # noqa: E402
 OUT = ROOT / "src" / "crosswire" / "data" / "attribution_model.json"
 # L2 strength (sklearn's C) per model; chosen on the held-out tenth of train.
 C = {"cue": 0.5, "content": 0.5, "source": 0.5}
-# Weights smaller than this are dropped from the shipped table (they move no decision by
-# more than a rounding error and would triple the file).
-PRUNE = 0.02
 
 
 def parse(texts: list[str], cache: Path | None):
@@ -137,42 +135,12 @@ def examples(docs, gold_docs):
     return per_text
 
 
-def fit(x: list[list[str]], y: list[int], c: float):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([dict.fromkeys(f, 1) for f in x]).tocsr()
-    # liblinear takes 32-bit sparse indices only.
-    matrix.indices = matrix.indices.astype("int32")
-    matrix.indptr = matrix.indptr.astype("int32")
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=0)
-    model.fit(matrix, y)
-    names = vectorizer.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0])
-               if abs(w) >= PRUNE}
-    return LinearModel(round(float(model.intercept_[0]), 4), weights)
-
-
 def gather(per_text, index: list[int], k: int):
     x, y = [], []
     for i in index:
         x.extend(per_text[i][k])
         y.extend(per_text[i][k + 1])
     return x, y
-
-
-def best_threshold(model: LinearModel, x, y) -> tuple[float, float]:
-    scored = sorted(((model.score(f), label) for f, label in zip(x, y)), reverse=True)
-    positives = sum(y)
-    tp = 0
-    best = (0.0, 0.5)
-    for rank, (score, label) in enumerate(scored, 1):
-        tp += label
-        f1 = 2 * tp / (rank + positives)
-        if f1 > best[0]:
-            best = (f1, score)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -206,6 +206,9 @@ class AnalysisConfig:
     # claims' words, sources' names taken out, have at least this token-sort ratio (0-1):
     # otherwise they are two sources saying similar things.
     align_attribution_threshold: float = 0.8
+    # A conflict is a dispute (the claim's status "disputed", shown first) at or above this
+    # confidence (story/confidence.py); below it a possible difference, behind a fold.
+    dispute_confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

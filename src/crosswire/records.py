@@ -262,6 +262,37 @@ class Conflict:
     kind: Literal["number", "attribution", "quote-wording", "certainty", "date", "place", "other"]
     summary: str
     sides: tuple[ConflictSide, ...]
+    # How likely an editor is to uphold it (0-1), from its evidence (story/confidence.py);
+    # None where nothing scored it.
+    confidence: float | None = None
+    evidence: ConflictEvidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictEvidence:
+    """What a conflict's confidence is read from, kept so a reader can audit it."""
+
+    derived: bool  # some two articles on different sides are one source family
+    similarity: float  # closest pair score of two claims on different sides (0-1)
+    aligned: bool  # the claims on different sides were grouped as one claim
+    articles: tuple[int, ...]  # articles on each side, largest side first
+    difference: float  # how far apart the sides' own words are (0 alike - 1 unrelated)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    article_id: str
+    span: Span
+    text: str
+    as_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """A figure revised over time: not a conflict, shown in the story's updates."""
+
+    earlier: FigureRef
+    later: FigureRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +312,9 @@ class AlignedClaim:
     conflicts: tuple[Conflict, ...] = ()
     claimants: tuple[Claimant, ...] = ()
     not_conflicts: tuple[str, ...] = ()  # why apparent differences were judged compatible
+    # Differences found with too little confidence to call disputes (shown behind a fold).
+    possible_conflicts: tuple[Conflict, ...] = ()
+    updates: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from ..linear import LinearModel
 from .quotemarks import Quoted
 
 MODEL_RESOURCE = "data/attribution_model.json"
@@ -406,22 +407,6 @@ def source_features(head: Token, cand: Candidate, view: DocView) -> list[str]:
 
 
 # --------------------------------------------------------------------------- model
-
-
-class LinearModel:
-    """Logistic regression over string features: ``sigmoid(bias + sum(weights[f]))``."""
-
-    def __init__(self, bias: float, weights: dict[str, float]):
-        self.bias = bias
-        self.weights = weights
-
-    def score(self, features: Iterable[str]) -> float:
-        get = self.weights.get
-        z = self.bias + sum(get(f, 0.0) for f in features)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def to_json(self) -> dict:
-        return {"bias": self.bias, "weights": self.weights}
 
 
 @dataclass(frozen=True, slots=True)

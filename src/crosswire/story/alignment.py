@@ -18,7 +18,7 @@ from ..embed import Embedder
 from ..nlp import timex
 from ..records import (AlignedClaim, Derivation, ParsedArticle, SourceView, SpanRef, Story,
                        content_id)
-from . import conflicts, lineage, similarity
+from . import confidence, conflicts, lineage, similarity
 from .units import PLACE_TYPES, Unit, name_words, regions, units_of
 
 
@@ -46,7 +46,8 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
     people = frozenset(w for e in story.entities if e.type == "PERSON" for w in name_words(e.name))
     findings = conflicts.find(units, scores, groups, regions(members), analysis, entity_ids,
                               quotes, embedder, places, people)
-    claims = _aligned(units, scores, groups, findings)
+    claims = _aligned(units, scores, groups, findings, analysis.dispute_confidence,
+                      confidence.load_model())
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))
 
@@ -72,7 +73,11 @@ def _dated(members: list[ParsedArticle]) -> list[ParsedArticle]:
 
 
 def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
-             findings: list[conflicts.Finding]) -> list[AlignedClaim]:
+             findings: list[conflicts.Finding], threshold: float,
+             model: confidence.DisputeModel) -> list[AlignedClaim]:
+    """One AlignedClaim per group; a finding's conflict, scored, is a dispute of the group
+    holding most of its claims when its confidence reaches ``threshold``, else a possible
+    difference; its notes, claimants and updates go to the same group."""
     group_of = {i: g for g, members in enumerate(groups) for i in members}
     attached: dict[int, list[conflicts.Finding]] = {}
     for finding in findings:
@@ -86,18 +91,23 @@ def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
     for g, members in enumerate(groups):
         group = [units[i] for i in members]
         found = attached.get(g, [])
-        found_conflicts = tuple(f.conflict for f in found if f.conflict is not None)
+        rated = sorted((confidence.scored(f.conflict, f.sides, units, scores, group_of, model)
+                        for f in found if f.conflict is not None),
+                       key=lambda c: -(c.confidence or 0.0))
+        disputes = tuple(c for c in rated if (c.confidence or 0.0) >= threshold)
         families = len({u.family for u in group})
-        status = ("disputed" if found_conflicts else
+        status = ("disputed" if disputes else
                   "corroborated" if families >= 2 else "single-source")
         claims.append(AlignedClaim(
             id=content_id("c", *sorted(u.claim.id for u in group)),
             text=_representative(group, scores).claim.text, status=status,
             independent_sources=families,
             mentions=tuple(SpanRef(u.article_id, u.span) for u in group),
-            conflicts=found_conflicts,
+            conflicts=disputes,
             claimants=tuple(c for f in found for c in f.claimants),
-            not_conflicts=tuple(f.note for f in found if f.note)))
+            not_conflicts=tuple(f.note for f in found if f.note),
+            possible_conflicts=tuple(c for c in rated if c not in disputes),
+            updates=tuple(f.update for f in found if f.update is not None)))
     return claims
 
 

@@ -30,7 +30,8 @@ from rapidfuzz import fuzz
 from ..common import UnionFind, fold, grain, interval
 from ..config import AnalysisConfig
 from ..embed import Embedder
-from ..records import Claimant, Conflict, ConflictSide, Number, Quote, Span, SpanRef, Timex
+from ..records import (Claimant, Conflict, ConflictSide, FigureRef, Number, Quote, Span, SpanRef,
+                       Timex, Update)
 from ..nlp.claims import NUMERIC_HEDGES
 from .units import (Unit, before, name_words, overlaps, same_source,
                     speaker_key)
@@ -66,6 +67,8 @@ class Finding:
     conflict: Conflict | None = None
     note: str | None = None
     claimants: tuple[Claimant, ...] = field(default_factory=tuple)
+    update: Update | None = None
+    sides: tuple[tuple[int, ...], ...] = ()  # the units on each side of the conflict
 
 
 def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
@@ -137,7 +140,8 @@ def _finding(kind: str, summary: str, sides: list[list[Obs]]) -> Finding | None:
     conflict = Conflict(kind=kind, summary=summary,  # type: ignore[arg-type]
                         sides=tuple(_side(s) for s in sides))
     return Finding(units=tuple(sorted({o.unit.index for s in sides for o in s})),
-                   conflict=conflict)
+                   conflict=conflict,
+                   sides=tuple(tuple(sorted({o.unit.index for o in s})) for s in sides))
 
 
 def _versus(sides: list[list[Obs]]) -> str:
@@ -744,7 +748,8 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
             findings.append(Finding(
                 units=(owner[n.id].index, owner[later.id].index),
                 note=f'not a conflict: "{n.text}" (as of {n.as_of}) is an earlier figure, '
-                     f'revised to "{later.text}" (as of {later.as_of})'))
+                     f'revised to "{later.text}" (as of {later.as_of})',
+                update=Update(earlier=_figure(n, owner), later=_figure(later, owner))))
     # Conflicting figures: different values of one source (or of no named source). Within
     # one source family a claim's speaker is not the figure's source unless the figure's own
     # attribution says so ("Shopkeepers in Brenica, a town of 22,000, said ..."): a rewrite
@@ -781,6 +786,10 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
                  + "; ".join(c.text for c in claimants) + ")",
             claimants=claimants))
     return findings
+
+
+def _figure(number: Number, owner: dict[str, Unit]) -> FigureRef:
+    return FigureRef(owner[number.id].article_id, number.span, number.text, number.as_of)
 
 
 def _same_value(a: float, b: float) -> bool:
