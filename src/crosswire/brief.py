@@ -4,8 +4,10 @@ Takes a stored Story (or the briefing JSON of one story) and gives:
 - :func:`story_document`: the briefing JSON (contract version 1) restricted to one story;
 - :func:`view`: the :class:`Briefing` the Markdown/HTML renderers and the web UI draw: key facts
   with independent-source counts, quotes grouped by speaker with their variants across outlets,
-  numbers with claimants and spread, a timeline, disputed points with both sides, provenance,
-  each source's adds/omits/alters and a claim-by-source matrix.
+  numbers with claimants and spread, a timeline, disputed points with both sides ranked by
+  confidence, the possible differences below the dispute line, figures by claimant and figures
+  revised over time (neither a dispute), provenance, each source's adds/omits/alters and a
+  claim-by-source matrix.
 
 The story's own conclusions (independent sources, summary, entities) are made by the story
 stage (``crosswire.story``); this module only presents them. The view is built from the JSON
@@ -133,6 +135,12 @@ class Side:
     cites: tuple[Cite, ...]
 
 
+# Words for a conflict's confidence (the probability an editor upholds it, story/confidence.py):
+# reading aids only, the number is shown beside them; whether a conflict is a dispute at all
+# is the story stage's call (AnalysisConfig.dispute_confidence), not these.
+_CONFIDENCE_WORDS = ((0.8, "high"), (0.6, "medium"), (0.0, "low"))
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Dispute:
     claim_id: str
@@ -140,6 +148,56 @@ class Dispute:
     kind: str
     summary: str
     sides: tuple[Side, ...]
+    confidence: float | None = None  # None: the conflict was not scored
+    derived: bool = False  # a report on one side was made from one on another (evidence)
+
+    @property
+    def level(self) -> str | None:
+        """The confidence in words: high, medium or low; None when not scored."""
+        if self.confidence is None:
+            return None
+        return next(word for floor, word in _CONFIDENCE_WORDS if self.confidence >= floor)
+
+    @property
+    def confidence_text(self) -> str:
+        """The confidence as both renderings show it: ``confidence high (0.86)``."""
+        if self.confidence is None:
+            return "confidence not scored"
+        return f"confidence {self.level} ({self.confidence:.2f})"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure as one article gave it at one date."""
+
+    cite: Cite
+    as_of: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FigureUpdate:
+    """A figure revised over time (an earlier count superseded by a later one): not a dispute."""
+
+    claim_id: str
+    claim_text: str
+    earlier: Figure
+    later: Figure
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClaimantFigure:
+    name: str
+    figure: str  # the figure as the claimant gave it, "" when the document does not say
+    sources: tuple[Source, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClaimantFigures:
+    """One claim's figures from different claimants: different sources, not a dispute."""
+
+    claim_id: str
+    claim_text: str
+    figures: tuple[ClaimantFigure, ...]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -272,7 +330,10 @@ class Briefing:
     last_published: str | None
     summary: tuple[Sentence, ...]
     claims: tuple[Fact, ...]  # every aligned claim, best supported first, disputed last
-    disputes: tuple[Dispute, ...]
+    disputes: tuple[Dispute, ...]  # the confident conflicts, most confident first
+    possible: tuple[Dispute, ...]  # conflicts below the dispute line, most confident first
+    updates: tuple[FigureUpdate, ...]
+    claimant_figures: tuple[ClaimantFigures, ...]  # claims with two or more claimants
     speakers: tuple[Speaker, ...]
     numbers: tuple[NumberGroup, ...]
     timeline: tuple[TimelineEntry, ...]
@@ -336,12 +397,15 @@ def view(document: dict[str, Any], story_id: str | None = None,
         summary=tuple(Sentence(s["sentence"], cites(s["cites"]))
                       for s in story.get("briefing", {}).get("summary", [])),
         claims=_claims(claims, cites, entities),
-        disputes=tuple(
-            Dispute(c["id"], c["text"], k["kind"], k["summary"],
-                    tuple(Side(side["text"], tuple(labels.get(a, a) for a in side["article_ids"]),
-                               cites(side.get("span_refs", [])))
-                          for side in k["sides"]))
-            for c in claims for k in c.get("conflicts", [])),
+        disputes=_disputes(claims, "conflicts", labels, cites),
+        possible=_disputes(claims, "possible_conflicts", labels, cites),
+        updates=tuple(
+            FigureUpdate(c["id"], c["text"], Figure(earlier, u["earlier"].get("as_of")),
+                         Figure(later, u["later"].get("as_of")))
+            for c in claims for u in c.get("updates", [])
+            if (earlier := cite(u["earlier"]["article_id"], u["earlier"]["span"])) is not None
+            and (later := cite(u["later"]["article_id"], u["later"]["span"])) is not None),
+        claimant_figures=_claimant_figures(claims, entities, sources),
         speakers=_speakers(story.get("quotes", []), entities, cite, config),
         numbers=_numbers(story.get("numbers", []), claims, entities, cite),
         timeline=_timeline(story.get("events", []), entities, cites),
@@ -416,6 +480,39 @@ def _claims(claims: list[dict[str, Any]], cites: Any, entities: dict[str, Any]) 
         out.append(Fact(claim["id"], claim["text"], claim["status"],
                         claim.get("independent_sources", 0), cites(claim.get("mentions", [])),
                         claimants))
+    return tuple(out)
+
+
+def _disputes(claims: list[dict[str, Any]], key: str, labels: dict[str, str],
+              cites: Any) -> tuple[Dispute, ...]:
+    """The conflicts under ``key`` of every claim, most confident first; unscored ones after
+    the scored, each in document order."""
+    out = [Dispute(c["id"], c["text"], k["kind"], k["summary"],
+                   tuple(Side(side["text"], tuple(labels.get(a, a) for a in side["article_ids"]),
+                              cites(side.get("span_refs", [])))
+                         for side in k["sides"]),
+                   k.get("confidence"), bool((k.get("evidence") or {}).get("derived")))
+           for c in claims for k in c.get(key, [])]
+    out.sort(key=lambda d: (d.confidence is None, -(d.confidence or 0.0)))
+    return tuple(out)
+
+
+def _claimant_figures(claims: list[dict[str, Any]], entities: dict[str, Any],
+                      sources: tuple[Source, ...]) -> tuple[ClaimantFigures, ...]:
+    """Claims whose figures come from two or more claimants. A claimant's text reads
+    "Ministry of Health: 84 dead": its name (the entity's, when known) and its figure; its
+    sources in the briefing's order."""
+    out = []
+    for claim in claims:
+        if len(claim.get("claimants", [])) < 2:
+            continue
+        figures = []
+        for c in claim["claimants"]:
+            head, sep, figure = c["text"].partition(": ")
+            name = entities.get(c.get("entity_id") or "", {}).get("name") or head
+            figures.append(ClaimantFigure(name, figure if sep else "",
+                                          tuple(s for s in sources if s.id in c["article_ids"])))
+        out.append(ClaimantFigures(claim["id"], claim["text"], tuple(figures)))
     return tuple(out)
 
 

@@ -3,10 +3,11 @@
 Three stories, written for these tests (fictional people, places and outlets):
 - a ferry strike in Port Calder: four articles (a wire story, a copy of it, a rewrite with
   changed figures and quotes, an independent report) with entities, quotes, numbers,
-  timexes, events, aligned claims, conflicts and per-source views;
+  timexes, events, aligned claims, conflicts (scored and not, one only a possible difference)
+  and per-source views;
 - a hostile story whose articles and extractions carry markup and script payloads in every
-  field a page shows (title, outlet, URL, text, quotes, speaker names, claims), to prove all
-  of it is shown as inert text;
+  field a page shows (title, outlet, URL, text, quotes, speaker names, claims, claimants,
+  possible differences, updates), to prove all of it is shown as inert text;
 - a sparse story: articles and nothing else, as stored before the later stages run.
 
 The records are built by hand (not by the pipeline) so these tests exercise the UI over the
@@ -23,10 +24,12 @@ from crosswire.records import (
     Article,
     Claimant,
     Conflict,
+    ConflictEvidence,
     ConflictSide,
     Derivation,
     Entity,
     Event,
+    FigureRef,
     Mention,
     Number,
     ParsedArticle,
@@ -37,6 +40,7 @@ from crosswire.records import (
     SpanRef,
     Story,
     Timex,
+    Update,
     content_id,
 )
 from crosswire.store import Store
@@ -259,23 +263,35 @@ def _ferry() -> tuple[list[_Article], Story]:
     ent = {e.name: e.id for e in entities}
 
     def claim(key: str, text: str, status: str, independent: int, mentions: list[SpanRef],
-              conflicts: tuple[Conflict, ...] = (), claimants: tuple[Claimant, ...] = ()) -> AlignedClaim:
+              conflicts: tuple[Conflict, ...] = (), claimants: tuple[Claimant, ...] = (),
+              possible: tuple[Conflict, ...] = ()) -> AlignedClaim:
         return AlignedClaim(content_id("c", sid, key), text, status, independent, tuple(mentions),
-                            conflicts, claimants)
+                            conflicts, claimants, possible_conflicts=possible)
+
+    def scored(confidence: float, derived: bool, *articles: int) -> dict:
+        return {"confidence": confidence,
+                "evidence": ConflictEvidence(derived, 0.8, True, articles, 0.5)}
 
     s1 = "Ferry crews walked off the job on Monday"
     claims = [
         claim("strike", "Ferry crews went on strike, halting sailings between Port Calder and the "
               "Sorrel Islands.", "corroborated", 2,
               [wire.ref(s1), copy.ref(s1), rewrite.ref("Ferry sailings to the Sorrel Islands stopped"),
-               local.ref("ferry crews began a strike over working hours")]),
+               local.ref("ferry crews began a strike over working hours")],
+              possible=(Conflict("other", "Over working hours or over the safety rota?", (
+                  ConflictSide((local.id,), "a strike over working hours",
+                               (local.ref("over working hours"),)),
+                  ConflictSide((wire.id, copy.id), "until the safety rota is restored",
+                               (wire.ref("until the safety rota is restored"),))),
+                  **scored(0.31, False, 2, 1)),)),
         claim("date", "The strike began on Monday.", "disputed", 2,
               [wire.ref("on Monday"), copy.ref("on Monday"), rewrite.ref("on Sunday"),
                local.ref("on Monday")],
               (Conflict("date", "Monday (9 March) or Sunday (8 March)?", (
                   ConflictSide((wire.id, copy.id, local.id), "on Monday",
                                (wire.ref("on Monday"), copy.ref("on Monday"), local.ref("on Monday"))),
-                  ConflictSide((rewrite.id,), "on Sunday", (rewrite.ref("on Sunday"),)))),)),
+                  ConflictSide((rewrite.id,), "on Sunday", (rewrite.ref("on Sunday"),))),
+                  **scored(0.66, True, 3, 1)),)),
         claim("count", "About 1,200 crew members joined the strike, according to the Transport "
               "Ministry.", "disputed", 2,
               [wire.ref("About 1,200 crew members joined the strike"),
@@ -285,7 +301,8 @@ def _ferry() -> tuple[list[_Article], Story]:
               (Conflict("number", "1,200 or 1,500 strikers, both credited to the Transport Ministry", (
                   ConflictSide((wire.id, copy.id, local.id), "about 1,200",
                                (wire.ref("About 1,200"), local.ref("about 1,200"))),
-                  ConflictSide((rewrite.id,), "some 1,500", (rewrite.ref("Some 1,500"),)))),),
+                  ConflictSide((rewrite.id,), "some 1,500", (rewrite.ref("Some 1,500"),))),
+                  **scored(0.91, True, 3, 1)),),
               (Claimant(ent["Transport Ministry"], (wire.id, copy.id, rewrite.id, local.id),
                         "the Transport Ministry"),)),
         claim("castell", "Mira Castell called the walkout a reckless gamble.", "disputed", 1,
@@ -296,7 +313,8 @@ def _ferry() -> tuple[list[_Article], Story]:
                   ConflictSide((wire.id, copy.id), "a reckless gamble with the islanders' livelihoods",
                                (wire.ref("a reckless gamble with the islanders' livelihoods"),)),
                   ConflictSide((rewrite.id,), "a reckless gamble with island jobs",
-                               (rewrite.ref("a reckless gamble with island jobs"),)))),)),
+                               (rewrite.ref("a reckless gamble with island jobs"),))),
+                  **scored(0.83, True, 2, 1)),)),
         claim("veller", "Jonas Veller said the crews will stay out until the safety rota is "
               "restored.", "disputed", 2,
               [wire.ref("We will stay out until the safety rota is restored"),
@@ -382,7 +400,15 @@ def _hostile() -> tuple[list[_Article], Story]:
         (first.ref("fair to every household"), second.ref("fair to every household")),
         (Conflict("other", f"Payload {CSS}", (
             ConflictSide((first.id,), f"side {SCRIPT}", (first.ref(SVG),)),
-            ConflictSide((second.id,), f"other {ATTR}", (second.ref(IMG),)))),))
+            ConflictSide((second.id,), f"other {ATTR}", (second.ref(IMG),)))),),
+        (Claimant(None, (first.id,), f"Councillor {IMG}: 300 {SCRIPT}"),
+         Claimant(None, (second.id,), f"Notes {ATTR}: 301 {CLOSE}")),
+        possible_conflicts=(Conflict("other", f"Maybe {SCRIPT}", (
+            ConflictSide((first.id,), f"one {IMG}", (first.ref(CSS),)),
+            ConflictSide((second.id,), f"two {CLOSE}", (second.ref(CLOSE),))), 0.2),),
+        updates=(Update(FigureRef(first.id, span(HOSTILE, "About 300 residents"),
+                                  f"About 300 {SVG}", "2026-02-03"),
+                        FigureRef(second.id, span(HOSTILE_COPY, IMG), IMG, "2026-02-04")),))
     story = Story(id=sid, title=HOSTILE_TITLE, article_ids=tuple(a.id for a in arts),
                   independent_sources=1,
                   derivations=(Derivation(first.id, second.id, "copy", 0.99, (), f"basis {SCRIPT}"),),

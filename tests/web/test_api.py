@@ -171,11 +171,34 @@ def test_story_page_sections_and_landmarks(client: TestClient, web_store: tuple)
     tags = [t for t, _ in elements(html)]
     assert tags.count("main") == 1 and "header" in tags and "nav" in tags and "footer" in tags
     assert len(re.findall(r"<h1[ >]", html)) == 1
-    for section in ("summary", "facts", "disputes", "quotes", "numbers", "timeline", "provenance",
-                    "per-source", "matrix", "sources"):
-        assert f'<section id="{section}"' in html
+    for section in ("summary", "facts", "disputes", "possible", "claimants", "updates", "quotes",
+                    "numbers", "timeline", "provenance", "per-source", "matrix", "sources"):
+        assert f'<section id="{section}" aria-labelledby="h-{section}">' in html
+        assert f'<h2 id="h-{section}">' in html
     assert '<th scope="col"' in html and '<th scope="row"' in html
     assert html.count("<svg") == 3
+
+
+def test_story_page_ranks_disputes_and_folds_possible_differences(client: TestClient,
+                                                                    web_store: tuple) -> None:
+    html = client.get(f"/stories/{ids(web_store)['ferry']}").text
+    nav = html.split('<nav class="toc"')[1].split("</nav>")[0]
+    assert re.findall(r'href="#(\w[\w-]*)"', nav)[:6] == [
+        "summary", "facts", "disputes", "possible", "claimants", "updates"]
+    disputes = html.split('<section id="disputes"')[1].split("<section")[0]
+    assert re.findall(r'<span class="badge level (\w+)">', disputes) == [
+        "high", "high", "medium", "unscored", "unscored"]
+    assert "confidence high (0.91)" in disputes and "confidence medium (0.66)" in disputes
+    assert disputes.count("One side’s report was made from the other’s.") == 3
+    assert "safety rota?" not in disputes
+    possible = html.split('<section id="possible"')[1].split("<section")[0]
+    assert [a for t, a in elements(possible) if t == "details"] == [{"class": "possible"}]
+    assert "<summary>1 possible difference, too uncertain to call disputes</summary>" in possible
+    assert "Over working hours or over the safety rota?" in possible
+    assert "confidence low (0.31)" in possible
+    # The ferry story has no claim with two claimants and no revised figure.
+    assert "No claim has figures from more than one claimant." in html
+    assert "No figures revised over time found." in html
 
 
 def test_sparse_story_degrades_gracefully(client: TestClient, web_store: tuple) -> None:

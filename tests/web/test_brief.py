@@ -256,6 +256,228 @@ def test_number_format(value: float | None, unit: str | None, text: str) -> None
     assert fmt_number(value, unit) == text
 
 
+# --------------------------------------------------------------------------- disputes and figures
+
+STORM = [  # (outlet, text): a fictional storm, three outlets
+    ("Harwick Courier", ("The storm killed 60 people in Harwick by Tuesday, the coastguard "
+                         "said. The harbour wall collapsed on Monday.")),
+    ("Tessel Gazette", ("The storm killed 84 people in Harwick by Thursday, the <b>health</b> "
+                        "ministry said. The harbour wall collapsed on Sunday.")),
+    ("Morrow Radio", "Rescuers counted 71 bodies, Mayor Ilse Varn said. The harbour wall held."),
+]
+
+
+def storm_document() -> dict:
+    """One story holding an unscored conflict, a confident one (0.9, between a report and one
+    made from it), a less confident one (0.7) listed before it, a possible difference (0.3),
+    an update (60 dead, later 84), one whose span no article holds, and a claim with two
+    claimants."""
+    doc = quote_document([])
+    story = doc["stories"][0]
+    ids = []
+    for i, (outlet, text) in enumerate(STORM):
+        aid = f"a_{i + 1:04x}"
+        ids.append(aid)
+        doc["articles"].append({**quote_document(["x"])["articles"][0], "id": aid,
+                                "outlet": outlet, "text": text})
+    story["article_ids"] = ids
+    story["entities"].append({"id": "e_02", "name": "Health Ministry of Tessel", "type": "ORG",
+                              "aliases": [], "roles": []})
+
+    def ref(i: int, words: str) -> dict:
+        start = STORM[i][1].index(words)
+        return {"article_id": ids[i], "span": [start, start + len(words)]}
+
+    def side(i: int, words: str) -> dict:
+        return {"article_ids": [ids[i]], "text": words, "span_refs": [ref(i, words)]}
+
+    def conflict(kind: str, summary: str, a: tuple[int, str], b: tuple[int, str],
+                 confidence: float | None, derived: bool = False) -> dict:
+        evidence = None if confidence is None else {
+            "derived": derived, "similarity": 0.8, "aligned": True, "articles": [1, 1],
+            "difference": 0.4}
+        return {"kind": kind, "summary": summary, "sides": [side(*a), side(*b)],
+                "confidence": confidence, "evidence": evidence}
+
+    def figure(i: int, words: str, as_of: str) -> dict:
+        return {**ref(i, words), "text": words, "as_of": as_of}
+
+    story["claims"] = [
+        {"id": "c_01", "text": "The harbour wall collapsed on Monday.", "status": "disputed",
+         "independent_sources": 2, "mentions": [ref(0, "The harbour wall collapsed on Monday.")],
+         "conflicts": [
+             conflict("other", "Wall reported held", (0, "collapsed"), (2, "held"), None),
+             conflict("date", "Monday or Sunday?", (0, "on Monday"), (1, "on Sunday"), 0.7)],
+         "claimants": []},
+        {"id": "c_02", "text": "The storm killed 84 people in Harwick.", "status": "disputed",
+         "independent_sources": 2, "mentions": [ref(1, "The storm killed 84 people")],
+         "conflicts": [conflict("number", "84 <b>or</b> 60 dead?", (1, "84 people"),
+                                (0, "60 people"), 0.9, derived=True)],
+         "possible_conflicts": [conflict("number", "84 *or* 71?", (1, "84 people"),
+                                         (2, "71 bodies"), 0.3)],
+         "updates": [{"earlier": figure(0, "60 people", "2026-04-07"),
+                      "later": figure(1, "84 people", "2026-04-09")},
+                     {"earlier": {"article_id": ids[0], "span": [0, 9999], "text": "gone",
+                                  "as_of": None},
+                      "later": figure(1, "84 people", "2026-04-09")}],
+         "claimants": [
+             {"entity_id": "e_02", "article_ids": [ids[1], ids[0]],
+              "text": "the ministry: 84 people"},
+             {"entity_id": None, "article_ids": [ids[2], "a_ffff"],
+              "text": "Mayor Ilse Varn: 71 <i>bodies</i>"}]},
+        {"id": "c_03", "text": "Rescuers counted bodies.", "status": "single-source",
+         "independent_sources": 1, "mentions": [ref(2, "Rescuers counted 71 bodies")],
+         "conflicts": [], "claimants": [
+             {"entity_id": None, "article_ids": [ids[2]], "text": "Mayor Ilse Varn: 71 bodies"}]},
+    ]
+    return doc
+
+
+def test_storm_document_follows_the_contract() -> None:
+    validate(storm_document())
+
+
+def test_view_ranks_disputes_by_confidence_and_folds_possible_ones() -> None:
+    b = view(storm_document())
+    assert [(d.summary, d.confidence, d.level) for d in b.disputes] == [
+        ("84 <b>or</b> 60 dead?", 0.9, "high"), ("Monday or Sunday?", 0.7, "medium"),
+        ("Wall reported held", None, None)]
+    assert [d.derived for d in b.disputes] == [True, False, False]
+    assert b.disputes[0].confidence_text == "confidence high (0.90)"
+    assert b.disputes[2].confidence_text == "confidence not scored"
+    (possible,) = b.possible
+    assert (possible.summary, possible.level, possible.claim_id) == ("84 *or* 71?", "low", "c_02")
+    assert [side.labels for side in possible.sides] == [("Tessel Gazette",), ("Morrow Radio",)]
+    assert possible.sides[1].cites[0].text == "71 bodies"
+    # A claim's status is the story stage's: only the confident conflicts made c_02 disputed.
+    assert [f.id for f in b.facts] == ["c_03"]
+
+
+@pytest.mark.parametrize("confidence, level", [(0.8, "high"), (0.79, "medium"), (0.6, "medium"),
+                                               (0.59, "low"), (0.0, "low"), (1.0, "high")])
+def test_confidence_words(confidence: float, level: str) -> None:
+    doc = storm_document()
+    doc["stories"][0]["claims"][0]["conflicts"][1]["confidence"] = confidence
+    d = next(d for d in view(doc).disputes if d.summary == "Monday or Sunday?")
+    assert d.level == level and d.confidence_text == f"confidence {level} ({confidence:.2f})"
+
+
+def test_view_of_updates_and_claimant_figures() -> None:
+    b = view(storm_document())
+    (update,) = b.updates  # the one whose earlier span no article holds is dropped
+    assert update.claim_text == "The storm killed 84 people in Harwick."
+    assert (update.earlier.cite.text, update.earlier.cite.label, update.earlier.as_of) == (
+        "60 people", "Harwick Courier", "2026-04-07")
+    assert (update.later.cite.text, update.later.cite.label, update.later.as_of) == (
+        "84 people", "Tessel Gazette", "2026-04-09")
+    (claim,) = b.claimant_figures  # c_03 has one claimant: nothing to compare
+    # Sources in the briefing's order; an article outside the story is left out.
+    assert claim.claim_id == "c_02"
+    assert [(f.name, f.figure, tuple(s.label for s in f.sources)) for f in claim.figures] == [
+        ("Health Ministry of Tessel", "84 people", ("Harwick Courier", "Tessel Gazette")),
+        ("Mayor Ilse Varn", "71 <i>bodies</i>", ("Morrow Radio",))]
+
+
+def test_view_of_a_document_without_the_new_keys() -> None:
+    doc = storm_document()
+    for claim in doc["stories"][0]["claims"]:
+        claim.pop("possible_conflicts", None)
+        claim.pop("updates", None)
+        for conflict in claim["conflicts"]:
+            del conflict["confidence"], conflict["evidence"]
+    b = view(doc)
+    assert [d.summary for d in b.disputes] == [  # unscored: document order
+        "Wall reported held", "Monday or Sunday?", "84 <b>or</b> 60 dead?"]
+    assert all(d.confidence is None and not d.derived for d in b.disputes)
+    assert b.possible == () and b.updates == ()
+    assert "## Possible differences" not in render_markdown(b)
+    assert 'id="possible"' not in render_html(b, doc)
+
+
+def section(text: str, heading: str) -> str:
+    """The Markdown of one ``## heading`` section."""
+    return text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_markdown_shows_ranked_disputes_the_fold_claimants_and_updates() -> None:
+    text = render_markdown(view(storm_document()))
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings[2:6] == ["Disputed points", "Possible differences", "Figures by claimant",
+                             "Updates over time"]
+    disputed = section(text, "Disputed points")
+    assert re.findall(r"^### (.+)$", disputed, re.M) == [
+        "number: 84 \\<b\\>or\\</b\\> 60 dead?", "date: Monday or Sunday?",
+        "other: Wall reported held"]
+    assert ("Claim: The storm killed 84 people in Harwick. — confidence high (0.90); one side's "
+            "report was made from the other's") in disputed
+    assert "Claim: The harbour wall collapsed on Monday. — confidence medium (0.70)\n" in disputed
+    assert "confidence not scored" in disputed
+    assert "- **Tessel Gazette**: 84 people" in disputed
+    possible = section(text, "Possible differences")
+    assert possible.startswith("\n<details>\n<summary>1 possible difference, too uncertain to "
+                               "call disputes</summary>\n")
+    assert possible.rstrip().endswith("</details>")
+    assert "### number: 84 \\*or\\* 71?" in possible and "confidence low (0.30)" in possible
+    assert "84 \\*or\\* 71" not in disputed
+    claimants = section(text, "Figures by claimant")
+    assert "- The storm killed 84 people in Harwick.\n" in claimants
+    assert "  - **Health Ministry of Tessel**: 84 people *(Harwick Courier; Tessel Gazette)*" in claimants
+    assert "  - **Mayor Ilse Varn**: 71 \\<i\\>bodies\\</i\\> *(Morrow Radio)*" in claimants
+    assert "Rescuers counted" not in claimants
+    updates = section(text, "Updates over time")
+    assert ("- The storm killed 84 people in Harwick. — **60 people** (as of 2026-04-07, Harwick "
+            "Courier) → **84 people** (as of 2026-04-09, Tessel Gazette)") in updates
+    assert "gone" not in updates
+
+
+def test_markdown_of_a_story_without_disputes_or_figures_says_so() -> None:
+    text = render_markdown(view(quote_document(["Prices will fall next year"])))
+    assert "_No disputed points found._" in section(text, "Disputed points")
+    assert "Possible differences" not in text and "<details>" not in text
+    assert "_No claim has figures from more than one claimant._" in section(text, "Figures by claimant")
+    assert "_No figures revised over time found._" in section(text, "Updates over time")
+
+
+def test_html_shows_ranked_disputes_the_fold_claimants_and_updates() -> None:
+    doc = storm_document()
+    html = render_html(view(doc), doc)
+    ids = [a.get("id") for tag, a in elements(html) if tag == "section"]
+    assert ids[2:6] == ["disputes", "possible", "claimants", "updates"]
+    for section_id in ("possible", "claimants", "updates"):
+        assert f'<section id="{section_id}" aria-labelledby="h-{section_id}">' in html
+        assert f'href="#{section_id}"' in html  # in the table of contents
+    disputes = html.split('id="disputes"')[1].split("<section")[0]
+    titles = re.findall(r'<h3><span class="badge kind">(\w+)</span> (.*?)</h3>', disputes)
+    assert titles == [("number", "84 &lt;b&gt;or&lt;/b&gt; 60 dead?"), ("date", "Monday or Sunday?"),
+                      ("other", "Wall reported held")]
+    assert re.findall(r'<span class="badge level (\w+)">(.*?)</span>', disputes) == [
+        ("high", "confidence high (0.90)"), ("medium", "confidence medium (0.70)"),
+        ("unscored", "confidence not scored")]
+    assert disputes.count("One side’s report was made from the other’s.") == 1
+    possible = html.split('id="possible"')[1].split("<section")[0]
+    fold = [a for tag, a in elements(possible) if tag == "details"]
+    assert fold == [{"class": "possible"}]  # closed: no "open" attribute
+    assert "<summary>1 possible difference, too uncertain to call disputes</summary>" in possible
+    assert "84 *or* 71?" in possible and "confidence low (0.30)" in possible
+    claimants = html.split('id="claimants"')[1].split("<section")[0]
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td>', claimants)
+    assert rows == [("Health Ministry of Tessel", "84 people"),
+                    ("Mayor Ilse Varn", "71 &lt;i&gt;bodies&lt;/i&gt;")]
+    assert 'href="#src-a_0003">Morrow Radio</a>' in claimants
+    updates = html.split('id="updates"')[1].split("<section")[0]
+    assert re.findall(r"<strong>(.*?)</strong> <span class=\"as-of\">as of ([\d-]+)</span>",
+                      updates) == [("60 people", "2026-04-07"), ("84 people", "2026-04-09")]
+    assert updates.count("<tr>") == 2  # header and the one update whose spans resolve
+
+
+def test_html_of_a_story_without_disputes_or_figures_says_so() -> None:
+    doc = quote_document(["Prices will fall next year"])
+    html = render_html(view(doc), doc)
+    assert 'id="possible"' not in html and 'href="#possible"' not in html
+    assert "No claim has figures from more than one claimant." in html
+    assert "No figures revised over time found." in html
+
+
 # --------------------------------------------------------------------------- view of the fictional story
 
 @pytest.fixture(scope="module")
@@ -297,6 +519,11 @@ def test_view_groups_quotes_numbers_and_sides(documents: dict[str, dict]) -> Non
     assert (crew.low, crew.high) == (1200, 1500) and crew.spread == pytest.approx(1.25)
     assert [t.date for t in b.timeline] == sorted(t.date for t in b.timeline)
     assert {d.kind for d in b.disputes} == {"date", "number", "quote-wording", "certainty"}
+    # Scored conflicts most confident first, the unscored after them in document order.
+    assert [(d.kind, d.confidence) for d in b.disputes] == [
+        ("number", 0.91), ("quote-wording", 0.83), ("date", 0.66), ("quote-wording", None),
+        ("certainty", None)]
+    assert [d.summary for d in b.possible] == ["Over working hours or over the safety rota?"]
     ledger = [s.label for s in b.sources].index("Northgate Ledger")
     for row in b.matrix:
         if row.status == "disputed":
@@ -336,7 +563,12 @@ def test_markdown_escapes_article_data(text: str, expected: str) -> None:
 
 def test_markdown_briefing_of_hostile_story_is_inert(documents: dict[str, dict]) -> None:
     text = render_markdown(view(documents["hostile"]))
-    without_autolinks = re.sub(r"<https?://[^\s<>]+>", "", text)
+    # The only raw HTML is our own fold around the possible differences (the hostile story
+    # has one), whose summary holds no article data.
+    assert text.count("\n<details>\n") == 1 and text.count("\n</details>") == 1
+    assert "\n<summary>1 possible difference, too uncertain to call disputes</summary>\n" in text
+    ours = re.sub(r"\n</?details>|\n<summary>[\w ,]+</summary>", "", text)
+    without_autolinks = re.sub(r"<https?://[^\s<>]+>", "", ours)
     assert not re.search(r"(?<!\\)<[a-zA-Z/]", without_autolinks), "raw HTML tag in Markdown"
     assert "javascript:" not in text.replace("javascript:alert", "")  # only as escaped text
     assert "](javascript" not in text and "](data:" not in text

@@ -47,6 +47,10 @@ def test_hostile_article_data_is_inert_on_every_page(client: TestClient, web_sto
             assert payload not in html, (path, payload)
     story = client.get(f"/stories/{web_store[1]['hostile']}").text
     assert "&lt;script&gt;alert(&#39;xss-script&#39;)&lt;/script&gt;" in story  # shown, as text
+    # Payloads also reach the possible differences, figures by claimant and updates, as text.
+    assert "<summary>1 possible difference" in story
+    assert "Councillor &lt;img src=x onerror=alert(&#39;xss-img&#39;)&gt;</th>" in story
+    assert '<td><span aria-hidden="true">→ </span><strong>&lt;img src=x' in story
     assert 'href="javascript' not in story.lower() and 'href="data:' not in story.lower()
 
 

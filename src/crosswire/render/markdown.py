@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..brief import Briefing, Cite, relation
+from ..brief import Briefing, Cite, Dispute, Figure, relation
 from .html import fmt_number
 
 # Inline syntax only: values never start a line (each follows a heading or list marker).
@@ -34,6 +34,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _disputes(disputes: tuple[Dispute, ...]) -> list[str]:
+    out: list[str] = []
+    for d in disputes:
+        note = "; one side's report was made from the other's" if d.derived else ""
+        out += ["", f"### {md(d.kind)}: {md(d.summary)}", "",
+                f"Claim: {md(d.claim_text)} — {d.confidence_text}{note}", ""]
+        out += [f"- **{md(', '.join(side.labels))}**: {md(side.text)}" for side in d.sides]
+    return out[1:]
+
+
+def _figure(f: Figure) -> str:
+    as_of = f"as of {md(f.as_of)}, " if f.as_of else ""
+    return f"**{md(f.cite.text)}** ({as_of}{md(f.cite.label)})"
+
+
 def render_markdown(b: Briefing) -> str:
     out: list[str] = [f"# {md(b.headline)}", ""]
     dates = ""
@@ -55,12 +70,32 @@ def render_markdown(b: Briefing) -> str:
         else "_No claims aligned across sources yet._"]
 
     out += ["", "## Disputed points", ""]
-    for d in b.disputes:
-        out += [f"### {md(d.kind)}: {md(d.summary)}", "", f"Claim: {md(d.claim_text)}", ""]
-        out += [f"- **{md(', '.join(side.labels))}**: {md(side.text)}" for side in d.sides]
-        out.append("")
-    if not b.disputes:
-        out += ["_No disputed points found._"]
+    out += _disputes(b.disputes) or ["_No disputed points found._"]
+
+    if b.possible:
+        # Raw HTML of our own making: GitHub and most renderers fold it; the rest show it open.
+        out += ["", "## Possible differences", "", "<details>",
+                (f"<summary>{_plural(len(b.possible), 'possible difference')}, too uncertain "
+                 "to call disputes</summary>"), ""]
+        out += _disputes(b.possible) + ["", "</details>"]
+
+    out += ["", "## Figures by claimant", ""]
+    if b.claimant_figures:
+        out += ["_Different sources giving different figures: not disputes._", ""]
+    for c in b.claimant_figures:
+        out.append(f"- {md(c.claim_text)}")
+        out += [f"  - **{md(f.name)}**" + (f": {md(f.figure)}" if f.figure else "")
+                + (" *(" + "; ".join(md(s.label) for s in f.sources) + ")*" if f.sources else "")
+                for f in c.figures]
+    if not b.claimant_figures:
+        out += ["_No claim has figures from more than one claimant._"]
+
+    out += ["", "## Updates over time", ""]
+    if b.updates:
+        out += ["_Figures revised as the story went on: not disputes._", ""]
+    out += [f"- {md(u.claim_text)} — {_figure(u.earlier)} → {_figure(u.later)}" for u in b.updates]
+    if not b.updates:
+        out += ["_No figures revised over time found._"]
 
     out += ["", "## Who said what", ""]
     for sp in b.speakers:
