@@ -14,7 +14,9 @@ JSON, and scored by ``crossnews/score.py``, loaded with importlib, so the figure
 of ``python3 score.py DEV OUT``. Measured: dependent-article pairs P/R/F1 and events whose
 independent-source count is exact; gold direct quotes found with the right speaker; clear
 conflicts found (right kind / any kind); flagged conflicts supported by a clear or plausible
-gold conflict; flagged conflicts that are gold not-conflicts.
+gold conflict; flagged conflicts that are gold not-conflicts. The flagged conflicts are the
+briefing's disputes (``claims[].conflicts``); the same figures per kind follow, with the
+possible differences kept behind the fold (``claims[].possible_conflicts``) counted apart.
 
 Modes:
 - ``alone`` (default): one briefing per event, its articles alone ("given the story");
@@ -162,6 +164,89 @@ def event_figures(scorer, root: Path, report: Path) -> dict[str, dict]:
             for e, (gold, urls) in events.items() if e in reports}
 
 
+def flagged(scorer, report: dict, urls: dict, field: str = "conflicts") -> list[dict]:
+    """The conflicts of a briefing as score.py reads them (sides as the event's article keys;
+    conflicts with fewer than two sides among the event's articles left out), from the
+    claims' ``field``: ``conflicts`` (the disputes) or ``possible_conflicts``."""
+    key = {a["id"]: urls.get(a.get("url")) for a in report.get("articles", [])
+           if urls.get(a.get("url"))}
+    out = []
+    for story in report.get("stories", []):
+        if not any(i in key for i in story.get("article_ids", [])):
+            continue
+        for claim in story.get("claims", []):
+            for x in claim.get(field, []):
+                sides = [{key.get(i) for i in side.get("article_ids", [])} - {None}
+                         for side in x.get("sides", [])]
+                if sum(1 for side in sides if side) < 2:
+                    continue
+                text = scorer.fold(" ".join([x.get("summary") or ""]
+                                            + [side.get("text") or "" for side in x["sides"]]))
+                out.append({"kind": x.get("kind"), "sides": sides, "text": text})
+    return out
+
+
+def by_kind(scorer, root: Path, report: Path) -> dict[str, dict[str, int]]:
+    """Conflict figures per kind, summed over events: the gold's clear conflicts (``clear``)
+    found with their kind (``found``) or any (``found_any``), and also counting the possible
+    differences behind the fold (``found_any_with_possible``); disputes flagged (``flagged``),
+    supported by a gold conflict (``supported``, each gold conflict supporting one, as
+    score.py counts) and matching a gold look-alike (``look_alikes``); possible differences
+    shown (``possible``) and supported (``possible_supported``)."""
+    events = scorer.load_events(str(root))
+    reports = scorer.reports_for(str(report), events)
+    kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for e, (gold, urls) in events.items():
+        if e not in reports:
+            continue
+        disputes = flagged(scorer, reports[e], urls)
+        possible = flagged(scorer, reports[e], urls, "possible_conflicts")
+        golds = gold.get("conflicts", [])
+        for c in golds:
+            if c.get("tier") != "clear":
+                continue
+            k = kinds[c["kind"]]
+            hits = [x for x in disputes if scorer.conflict_matches(x, c)]
+            k["clear"] += 1
+            k["found"] += any(x["kind"] == c["kind"] for x in hits)
+            k["found_any"] += bool(hits)
+            k["found_any_with_possible"] += bool(hits) or any(
+                scorer.conflict_matches(x, c) for x in possible)
+        for shown, total, supported in ((disputes, "flagged", "supported"),
+                                        (possible, "possible", "possible_supported")):
+            used: set[int] = set()
+            for x in shown:
+                k = kinds[x["kind"]]
+                k[total] += 1
+                hit = next((i for i, c in enumerate(golds)
+                            if i not in used and scorer.conflict_matches(x, c)), None)
+                if hit is not None:
+                    used.add(hit)
+                    k[supported] += 1
+                elif total == "flagged" and any(scorer.conflict_matches(x, c)
+                                                for c in gold.get("not_conflicts", [])):
+                    k["look_alikes"] += 1
+    return {kind: dict(figures) for kind, figures in sorted(kinds.items())}
+
+
+KIND_FIGURES = ("clear", "found", "found_any", "found_any_with_possible", "flagged",
+                "supported", "look_alikes", "possible", "possible_supported")
+
+
+def kind_table(kinds: dict[str, dict[str, int]]) -> list[str]:
+    rows = ["| kind | clear (gold) | found, right kind | found, any kind | found counting "
+            "possible | disputes flagged | supported | look-alikes flagged | possible shown "
+            "| possible supported |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    total = defaultdict(int)
+    for kind, figures in kinds.items():
+        rows.append(f"| {kind} | " + " | ".join(str(figures.get(f, 0)) for f in KIND_FIGURES)
+                    + " |")
+        for f in KIND_FIGURES:
+            total[f] += figures.get(f, 0)
+    rows.append("| **all** | " + " | ".join(str(total[f]) for f in KIND_FIGURES) + " |")
+    return rows
+
+
 def summary(per_event: dict[str, dict]) -> dict:
     """The summary figures, summed over events as score.py sums them."""
     tot: dict[str, int] = defaultdict(int)
@@ -229,7 +314,8 @@ def run_set(name: str, mode: str, names: list[str] | None, out: Path, details: b
         report = run_together({root: selected}, out / f"{name}-together.json")
     else:
         report = run_alone(root, selected, out / f"{name}-alone")
-    result = {"set": name, "mode": mode, **score(scored_root, report, details)}
+    result = {"set": name, "mode": mode, **score(scored_root, report, details),
+              "kinds": by_kind(load_scorer(), scored_root, report)}
     if mode == "alone":
         claims = central_claims(root, selected, report)
         if claims["gold"]:  # rewrites/dev lists no central facts
@@ -322,6 +408,9 @@ def print_result(result: dict, header: bool) -> None:
         if header:
             print(f"== {result['set']} ({result['mode']})")
         print("\n".join(result["lines"]))
+        if result.get("kinds"):
+            print("conflicts per kind (disputes; possible differences behind the fold apart):")
+            print("\n".join(kind_table(result["kinds"])))
         if "claims" in result:
             print(claims_text(result["claims"]).replace("**", ""))
     else:
@@ -398,6 +487,10 @@ def benchmarks_block(results: list[dict], command: str) -> str:
             lines += linkage_text(result)
             continue
         lines += paragraph(summary_text(result["summary"])) + [""]
+        if result.get("kinds"):
+            lines += ["Conflicts per kind (the disputes, which score.py scores; the possible "
+                      "differences behind the fold apart):", ""] + kind_table(result["kinds"]) \
+                + [""]
         if "claims" in result:
             lines += paragraph("Central facts (our own measure, `central_claims` in the "
                                "script): " + claims_text(result["claims"]) + ".") + [""]
@@ -494,7 +587,8 @@ def figures_of(result: dict) -> dict:
     head = {"set": result["set"], "mode": result["mode"], "seconds": round(result["seconds"], 1)}
     if "summary" in result:
         return {**head, **result["summary"], **({"claims": result["claims"]}
-                                                 if "claims" in result else {})}
+                                                 if "claims" in result else {}),
+                **({"kinds": result["kinds"]} if result.get("kinds") else {})}
     return {**head, **{k: result[k] for k in ("linked", "total", "missed", "articles")}}
 
 

@@ -33,9 +33,10 @@ class LinearModel:
 
 
 def fit(x: Sequence[Iterable[str]], y: Sequence[int], c: float,
-        balanced: bool = False) -> LinearModel:
+        weights: Sequence[float] | None = None) -> LinearModel:
     """An L2-regularised logistic regression (inverse strength ``c``) of labels ``y`` on the
-    feature sets ``x``. Needs scikit-learn (a training-time dependency only)."""
+    feature sets ``x``, each example counted ``weights`` times (default once). Needs
+    scikit-learn (a training-time dependency only)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -44,9 +45,8 @@ def fit(x: Sequence[Iterable[str]], y: Sequence[int], c: float,
     # liblinear takes 32-bit sparse indices only.
     matrix.indices = matrix.indices.astype("int32")
     matrix.indptr = matrix.indptr.astype("int32")
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=0,
-                               class_weight="balanced" if balanced else None)
-    model.fit(matrix, y)
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=0)
+    model.fit(matrix, y, sample_weight=None if weights is None else list(weights))
     names = vectorizer.get_feature_names_out()
     weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0])
                if abs(w) >= PRUNE}

@@ -277,6 +277,10 @@ class ConflictEvidence:
     aligned: bool  # the claims on different sides were grouped as one claim
     articles: tuple[int, ...]  # articles on each side, largest side first
     difference: float  # how far apart the sides' own words are (0 alike - 1 unrelated)
+    words: int = 0  # words of the shortest side's text (a two-word phrase recurs by chance)
+    # An attribution's sources are all people the story names (not an outlet, a platform or
+    # a group, which the attribution stage often takes for a quote's speaker); else None.
+    people: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
     findings = conflicts.find(units, scores, groups, regions(members), analysis, entity_ids,
                               quotes, embedder, places, people)
     claims = _aligned(units, scores, groups, findings, analysis.dispute_confidence,
-                      confidence.load_model())
+                      confidence.load_model(), people)
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))
 
@@ -74,7 +74,8 @@ def _dated(members: list[ParsedArticle]) -> list[ParsedArticle]:
 
 def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
              findings: list[conflicts.Finding], threshold: float,
-             model: confidence.DisputeModel) -> list[AlignedClaim]:
+             model: confidence.DisputeModel,
+             people: frozenset[str] = frozenset()) -> list[AlignedClaim]:
     """One AlignedClaim per group; a finding's conflict, scored, is a dispute of the group
     holding most of its claims when its confidence reaches ``threshold``, else a possible
     difference; its notes, claimants and updates go to the same group."""
@@ -91,7 +92,8 @@ def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
     for g, members in enumerate(groups):
         group = [units[i] for i in members]
         found = attached.get(g, [])
-        rated = sorted((confidence.scored(f.conflict, f.sides, units, scores, group_of, model)
+        rated = sorted((confidence.scored(f.conflict, f.sides, units, scores, group_of, model,
+                                          f.sources, people)
                         for f in found if f.conflict is not None),
                        key=lambda c: -(c.confidence or 0.0))
         disputes = tuple(c for c in rated if (c.confidence or 0.0) >= threshold)

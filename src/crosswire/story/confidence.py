@@ -25,14 +25,16 @@ from rapidfuzz import fuzz
 from ..common import fold
 from ..linear import LinearModel
 from ..records import Conflict, ConflictEvidence
-from .units import Unit
+from .units import Unit, name_words
 
 MODEL_RESOURCE = "data/dispute_model.json"
 
 
 def evidence(conflict: Conflict, sides: tuple[tuple[int, ...], ...], units: list[Unit],
-             scores: np.ndarray, group_of: dict[int, int]) -> ConflictEvidence:
-    """The evidence of one conflict whose sides hold the claim units ``sides``."""
+             scores: np.ndarray, group_of: dict[int, int], sources: tuple[str, ...] = (),
+             people: frozenset[str] = frozenset()) -> ConflictEvidence:
+    """The evidence of one conflict whose sides hold the claim units ``sides``; ``sources``:
+    an attribution's source on each side; ``people``: the words of the story's person names."""
     pairs = [(units[i], units[j]) for s, left in enumerate(sides) for right in sides[s + 1:]
              for i in left for j in right if units[i].article_id != units[j].article_id]
     texts = [fold(side.text) for side in conflict.sides[:2]]
@@ -42,7 +44,10 @@ def evidence(conflict: Conflict, sides: tuple[tuple[int, ...], ...], units: list
         aligned=any(group_of.get(a.index) == group_of.get(b.index) for a, b in pairs),
         articles=tuple(sorted((len(side.article_ids) for side in conflict.sides), reverse=True)),
         difference=round(1.0 - fuzz.token_set_ratio(*texts) / 100.0, 4) if len(texts) == 2
-        else 1.0)
+        else 1.0,
+        words=min(len(side.text.split()) for side in conflict.sides),
+        people=all(bool(words) and set(words) <= people for words in map(name_words, sources))
+        if sources else None)
 
 
 def features(kind: str, ev: ConflictEvidence) -> list[str]:
@@ -53,9 +58,11 @@ def features(kind: str, ev: ConflictEvidence) -> list[str]:
     difference = ("<0.2" if ev.difference < 0.2 else "<0.5" if ev.difference < 0.5
                   else ">=0.5")
     support = "several" if ev.articles and ev.articles[0] >= 2 else "one"
+    words = "<=2" if ev.words <= 2 else "<=6" if ev.words <= 6 else ">6"
     plain = [f"derived={ev.derived}", f"similarity{similarity}", f"aligned={ev.aligned}",
              f"largest_side={support}", f"sides={min(len(ev.articles), 3)}",
-             f"difference{difference}"]
+             f"difference{difference}", f"words{words}"] + (
+        [] if ev.people is None else [f"people={ev.people}"])
     return [f"kind={kind}"] + plain + [f"{kind}:{f}" for f in plain]
 
 
@@ -82,8 +89,9 @@ def load_model() -> DisputeModel:
 
 
 def scored(conflict: Conflict, sides: tuple[tuple[int, ...], ...], units: list[Unit],
-           scores: np.ndarray, group_of: dict[int, int], model: DisputeModel) -> Conflict:
-    """The conflict with its evidence and confidence."""
-    ev = evidence(conflict, sides, units, scores, group_of)
+           scores: np.ndarray, group_of: dict[int, int], model: DisputeModel,
+           sources: tuple[str, ...] = (), people: frozenset[str] = frozenset()) -> Conflict:
+    """The conflict with its evidence and confidence (arguments as :func:`evidence`)."""
+    ev = evidence(conflict, sides, units, scores, group_of, sources, people)
     return dataclasses.replace(conflict, evidence=ev,
                                confidence=model.confidence(conflict.kind, ev))

@@ -69,6 +69,7 @@ class Finding:
     claimants: tuple[Claimant, ...] = field(default_factory=tuple)
     update: Update | None = None
     sides: tuple[tuple[int, ...], ...] = ()  # the units on each side of the conflict
+    sources: tuple[str, ...] = ()  # an attribution's source on each side, as named
 
 
 def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
@@ -141,7 +142,9 @@ def _finding(kind: str, summary: str, sides: list[list[Obs]]) -> Finding | None:
                         sides=tuple(_side(s) for s in sides))
     return Finding(units=tuple(sorted({o.unit.index for s in sides for o in s})),
                    conflict=conflict,
-                   sides=tuple(tuple(sorted({o.unit.index for o in s})) for s in sides))
+                   sides=tuple(tuple(sorted({o.unit.index for o in s})) for s in sides),
+                   sources=tuple(str(s[0].value) for s in sides) if kind == "attribution"
+                   else ())
 
 
 def _versus(sides: list[list[Obs]]) -> str:
@@ -441,8 +444,8 @@ def _claim_attribution(group: list[Unit], config: AnalysisConfig,
     figures = {round(n.value, 6) for u in known for n in u.numbers}
     if not close or len(figures) > len(max((u.numbers for u in known), key=len)):
         return []
-    sides = [[Obs(u, u.claim.span, f"{u.claim.speaker}: {u.claim.text}", u.speaker) for u in c]
-             for c in components]
+    sides = [[Obs(u, u.claim.span, f"{u.claim.speaker}: {u.claim.text}", u.claim.speaker)
+              for u in c] for c in components]
     finding = _finding("attribution", "the same claim credited to different sources: "
                        + " vs ".join(s[0].unit.claim.speaker or "?" for s in sides), sides)
     return [finding] if finding else []
