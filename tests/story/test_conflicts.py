@@ -286,7 +286,9 @@ def _require(c: Case) -> None:
 def test_conflict_kind(nlp: NlpPipeline, c: Case) -> None:
     _require(c)
     story = align_pair(nlp, c, Config())
-    found = [k for claim in story.claims for k in claim.conflicts]
+    # What the finders find: the disputes and the possible differences below the dispute line
+    # (which of the two is the confidence model's call, tested in test_confidence.py).
+    found = [k for claim in story.claims for k in claim.conflicts + claim.possible_conflicts]
     assert {k.kind for k in found} == c.kinds, [k.summary for k in found]
     for conflict in found:
         # every side points at words of the articles that carry it
@@ -313,13 +315,19 @@ def test_revision_is_noted(nlp: NlpPipeline) -> None:
     story = align_pair(nlp, c, Config())
     notes = [n for claim in story.claims for n in claim.not_conflicts]
     assert any("earlier figure" in n for n in notes), notes
+    updates = [u for claim in story.claims for u in claim.updates]
+    assert updates, "the revision is an update of the story"
+    for update in updates:
+        assert update.earlier.as_of < update.later.as_of
+        assert "12" in update.earlier.text and "20" in update.later.text
+        assert update.earlier.article_id != update.later.article_id
 
 
 def test_a_claim_and_its_figure_losing_their_hedges_is_one_conflict(nlp: NlpPipeline) -> None:
     c = next(c for c in CASES if c.name == "hedges-dropped-once")
     _require(c)
     story = align_pair(nlp, c, Config())
-    found = [k for claim in story.claims for k in claim.conflicts]
+    found = [k for claim in story.claims for k in claim.conflicts + claim.possible_conflicts]
     assert len(found) == 1, [k.summary for k in found]
 
 

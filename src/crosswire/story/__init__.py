@@ -7,7 +7,7 @@
 | lineage | lineage.py | pairs of a story's articles -> Derivation edges, families |
 | story | build.py | StoryJob -> Story (families, title, entities, claims, summary) |
 | entities | entities.py | members' entities -> story entities |
-| alignment | alignment.py, units.py, similarity.py, conflicts.py | claims -> AlignedClaims, conflicts |
+| alignment | alignment.py, units.py, similarity.py, conflicts.py, confidence.py | claims -> AlignedClaims, conflicts (scored) |
 | summary | summary.py | Story + members -> cited summary sentences |
 
 ``stage.py`` runs the steps over a store. The engines are adapters: the local engine and its
