@@ -206,6 +206,10 @@ class AnalysisConfig:
     # claims' words, sources' names taken out, have at least this token-sort ratio (0-1):
     # otherwise they are two sources saying similar things.
     align_attribution_threshold: float = 0.8
+    # A later figure revises an earlier one (an update, not a conflict) only when the two are
+    # paired directly, in one unit, and within this factor of each other: a death toll of 12
+    # revised to 84 is; "$47 billion" against "$110" a share in one takeover's figures is not.
+    revision_ratio: float = 10.0
     # A conflict is a dispute (the claim's status "disputed", shown first) at or above this
     # confidence (story/confidence.py); below it a possible difference, behind a fold. 0.5 on
     # crossnews/dev + rewrites/dev (+ the fixtures' provenance set at a quarter weight),

@@ -662,7 +662,8 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
     for cluster in clusters:
         figures = [numbers[i] for i in cluster]
         if len({owner[n.id].article_id for n in figures}) >= 2:
-            findings += _quantity(figures, owner, entity_ids, linked)
+            findings += _quantity(figures, owner, entity_ids, linked, config.revision_ratio,
+                                  group_of)
     return findings
 
 
@@ -689,7 +690,8 @@ def _claimant(number: Number, unit: Unit, entity_ids: dict[str, str]) -> str | N
 
 
 def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[str, str],
-              linked: set[frozenset[str]]) -> list[Finding]:
+              linked: set[frozenset[str]], revision_ratio: float = 10.0,
+              group_of: dict[int, int] | None = None) -> list[Finding]:
     """Conflicts and notes among the figures of one quantity (a cluster of paired figures).
     Two figures clash only when they were paired directly, not through a chain of pairs."""
     findings: list[Finding] = []
@@ -738,9 +740,22 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
         for m in figures:
             if not _same_value(m.value, n.value) and before(when[n.id], when[m.id]) \
                     and owner[n.id].family != owner[m.id].family and not others(n, m) \
-                    and not date_conflict(owner[n.id], owner[m.id]):
+                    and not date_conflict(owner[n.id], owner[m.id]) and revises(n, m):
                 return m
         return None
+
+    def revises(n: Number, m: Number) -> bool:
+        """Whether ``m`` can be ``n`` told again later: one claim told again (aligned
+        claims: "12 people were missing on Monday" / "20 people were missing on Wednesday"),
+        the figures paired directly (not through a chain of pairs: an old offer of $70 a
+        share and the share price of $63.20 sit in one cluster of a takeover's figures), in
+        one unit, within ``revision_ratio`` of each other ("$47 billion" is no revision of
+        "$110" a share)."""
+        low, high = sorted((abs(n.value), abs(m.value)))
+        same_claim = group_of is None or \
+            group_of.get(owner[n.id].index) == group_of.get(owner[m.id].index)
+        return same_claim and frozenset((n.id, m.id)) in linked and n.unit == m.unit \
+            and low > 0 and high / low <= revision_ratio
 
     current = []
     for n in figures:
