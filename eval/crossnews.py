@@ -166,8 +166,9 @@ def event_figures(scorer, root: Path, report: Path) -> dict[str, dict]:
 
 def flagged(scorer, report: dict, urls: dict, field: str = "conflicts") -> list[dict]:
     """The conflicts of a briefing as score.py reads them (sides as the event's article keys;
-    conflicts with fewer than two sides among the event's articles left out), from the
-    claims' ``field``: ``conflicts`` (the disputes) or ``possible_conflicts``."""
+    conflicts with fewer than two sides among the event's articles left out, each with the
+    briefing's ``conflict``), from the claims' ``field``: ``conflicts`` (the disputes) or
+    ``possible_conflicts``."""
     key = {a["id"]: urls.get(a.get("url")) for a in report.get("articles", [])
            if urls.get(a.get("url"))}
     out = []
@@ -182,7 +183,8 @@ def flagged(scorer, report: dict, urls: dict, field: str = "conflicts") -> list[
                     continue
                 text = scorer.fold(" ".join([x.get("summary") or ""]
                                             + [side.get("text") or "" for side in x["sides"]]))
-                out.append({"kind": x.get("kind"), "sides": sides, "text": text})
+                out.append({"kind": x.get("kind"), "sides": sides, "text": text,
+                            "conflict": x})
     return out
 
 

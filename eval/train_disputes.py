@@ -92,29 +92,22 @@ def fixture_examples() -> list[dict]:
 
 
 def _labelled(scorer, event: str, gold: dict, urls: dict, report: dict) -> list[dict]:
-    key = {a["id"]: urls.get(a.get("url")) for a in report["articles"] if urls.get(a.get("url"))}
     rows = []
-    for story in report["stories"]:
-        for claim in story["claims"]:
-            for conflict in claim.get("conflicts", []) + claim.get("possible_conflicts", []):
-                sides = [{key.get(i) for i in s["article_ids"]} - {None} for s in conflict["sides"]]
-                if sum(1 for s in sides if s) < 2:
-                    continue  # the scorer ignores it too
-                text = scorer.fold(" ".join([conflict["summary"]]
-                                            + [s["text"] for s in conflict["sides"]]))
-                flagged = {"kind": conflict["kind"], "sides": sides, "text": text}
-                ev = conflict["evidence"]
-                rows.append({
-                    "event": event, "kind": conflict["kind"],
-                    "features": features(conflict["kind"], ConflictEvidence(
-                        derived=ev["derived"], similarity=ev["similarity"], aligned=ev["aligned"],
-                        articles=tuple(ev["articles"]), difference=ev["difference"],
-                        words=ev["words"], people=ev.get("people"))),
-                    "upheld": int(any(scorer.conflict_matches(flagged, g)
-                                      for g in gold.get("conflicts", []))),
-                    "look_alike": any(scorer.conflict_matches(flagged, g)
-                                      for g in gold.get("not_conflicts", [])),
-                    "summary": conflict["summary"][:140]})
+    for field in ("conflicts", "possible_conflicts"):
+        for flagged in crossnews.flagged(scorer, report, urls, field):
+            conflict = flagged["conflict"]
+            ev = conflict["evidence"]
+            rows.append({
+                "event": event, "kind": conflict["kind"],
+                "features": features(conflict["kind"], ConflictEvidence(
+                    derived=ev["derived"], similarity=ev["similarity"], aligned=ev["aligned"],
+                    articles=tuple(ev["articles"]), difference=ev["difference"],
+                    words=ev["words"], people=ev.get("people"))),
+                "upheld": int(any(scorer.conflict_matches(flagged, g)
+                                  for g in gold.get("conflicts", []))),
+                "look_alike": any(scorer.conflict_matches(flagged, g)
+                                  for g in gold.get("not_conflicts", [])),
+                "summary": conflict["summary"][:140]})
     return rows
 
 
