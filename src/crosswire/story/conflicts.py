@@ -133,9 +133,11 @@ def _side(observations: Iterable[Obs]) -> ConflictSide:
 
 
 def _finding(kind: str, summary: str, sides: list[list[Obs]]) -> Finding | None:
-    """A conflict when at least two sides come from different articles."""
+    """A conflict when two sides each hold an article the other lacks: articles that give
+    both values ("two sources told CNN. One source told CNN ...") speak of two things."""
     sides = [s for s in sides if s]
-    if len(sides) < 2 or len({o.unit.article_id for s in sides for o in s}) < 2:
+    articles = [{o.unit.article_id for o in s} for s in sides]
+    if not any(a - b and b - a for i, a in enumerate(articles) for b in articles[i + 1:]):
         return None
     sides.sort(key=lambda s: (-len({o.unit.article_id for o in s}), min(o.unit.index for o in s)))
     conflict = Conflict(kind=kind, summary=summary,  # type: ignore[arg-type]
@@ -622,11 +624,18 @@ def _pair_figures(a: Unit, b: Unit, aligned: bool) -> list[tuple[Number, Number,
 
 def figure_context(number: Number, unit: Unit) -> str:
     """The words around a figure inside its claim, digits masked, for comparing what two
-    figures are said about ("# residents had been evacuated to" / "# people had been moved")."""
+    figures are said about ("# residents had been evacuated to" / "# people had been moved").
+    The window stops at the claim's other figures: in "a $# per share offer included $# in
+    cash and $# in stock" each figure has its own words."""
     start, end = unit.claim.span
     text = unit.claim.text
     left = max(0, number.span[0] - start - _CONTEXT_BEFORE)
     right = min(len(text), number.span[1] - start + _CONTEXT_AFTER)
+    for other in unit.numbers:
+        if other.span[1] <= number.span[0]:
+            left = max(left, other.span[1] - start)
+        elif other.span[0] >= number.span[1]:
+            right = min(right, other.span[0] - start)
     return _DIGITS.sub("#", text[left:right])
 
 
@@ -643,15 +652,19 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
             if a.article_id == b.article_id:
                 continue
             aligned = group_of[a.index] == group_of[b.index]
-            if not aligned and scores[a.index, b.index] < config.align_number_threshold:
-                # Claims about other things may still give one quantity: an amount in the
-                # same unit and of the same size, said of the same thing (its context).
+            paired: set[tuple[str, str]] = set()
+            if aligned or scores[a.index, b.index] >= config.align_number_threshold:
+                for n, m, shown in _pair_figures(a, b, aligned):
+                    paired.add((n.id, m.id))
+                    if shown or _same_topic(n, a, m, b, config, embedder):
+                        links.append((n.id, m.id))
+            if not aligned:
+                # Claims not grouped as one (about other things, or one thing told in other
+                # words) may still give one quantity: an amount in the same unit and of the
+                # same size, said of the same thing (its context).
                 links += [(n.id, m.id) for n, m in _close_amounts(a, b)
-                          if _same_topic(n, a, m, b, config, embedder)]
-                continue
-            for n, m, shown in _pair_figures(a, b, aligned):
-                if shown or _same_topic(n, a, m, b, config, embedder):
-                    links.append((n.id, m.id))
+                          if (n.id, m.id) not in paired
+                          and _same_topic(n, a, m, b, config, embedder)]
     if not links:
         return []
     numbers = {n.id: n for u in with_numbers for n in u.numbers}
@@ -663,7 +676,7 @@ def _numbers(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
         figures = [numbers[i] for i in cluster]
         if len({owner[n.id].article_id for n in figures}) >= 2:
             findings += _quantity(figures, owner, entity_ids, linked, config.revision_ratio,
-                                  group_of)
+                                  group_of, config.number_clash_ratio)
     return findings
 
 
@@ -691,7 +704,8 @@ def _claimant(number: Number, unit: Unit, entity_ids: dict[str, str]) -> str | N
 
 def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[str, str],
               linked: set[frozenset[str]], revision_ratio: float = 10.0,
-              group_of: dict[int, int] | None = None) -> list[Finding]:
+              group_of: dict[int, int] | None = None,
+              clash_ratio: float = 3.0) -> list[Finding]:
     """Conflicts and notes among the figures of one quantity (a cluster of paired figures).
     Two figures clash only when they were paired directly, not through a chain of pairs."""
     findings: list[Finding] = []
@@ -751,11 +765,10 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
         share and the share price of $63.20 sit in one cluster of a takeover's figures), in
         one unit, within ``revision_ratio`` of each other ("$47 billion" is no revision of
         "$110" a share)."""
-        low, high = sorted((abs(n.value), abs(m.value)))
         same_claim = group_of is None or \
             group_of.get(owner[n.id].index) == group_of.get(owner[m.id].index)
         return same_claim and frozenset((n.id, m.id)) in linked and n.unit == m.unit \
-            and low > 0 and high / low <= revision_ratio
+            and _within(n.value, m.value, revision_ratio)
 
     current = []
     for n in figures:
@@ -777,15 +790,18 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
             return False
         return others(n, m)
 
-    clashing: set[str] = set()
-    for i, n in enumerate(current):
-        for m in current[i + 1:]:
-            if frozenset((n.id, m.id)) in linked and not _same_value(n.value, m.value) \
-                    and not sources_differ(n, m):
-                clashing |= {n.id, m.id}
-    if clashing:
+    def clash(n: Number, m: Number) -> bool:
+        return frozenset((n.id, m.id)) in linked and not _same_value(n.value, m.value) \
+            and _within(n.value, m.value, clash_ratio) and not sources_differ(n, m)
+
+    clashing = {x.id for i, n in enumerate(current) for m in current[i + 1:] if clash(n, m)
+                for x in (n, m)}
+    # One dispute per set of figures that clash with each other directly (with the figures
+    # that repeat one of them): a takeover's offers and its share prices are two disputes.
+    for disputed in _components([n for n in current if n.id in clashing], lambda a, b: clash(
+            a, b) or (_same_value(a.value, b.value) and frozenset((a.id, b.id)) in linked)):
         sides = [[obs(n) for n in side] for side in _components(
-            [n for n in current if n.id in clashing], lambda a, b: _same_value(a.value, b.value))]
+            disputed, lambda a, b: _same_value(a.value, b.value))]
         finding = _finding("number", "different figures for the same count: " + _versus(sides),
                            sides)
         if finding:
@@ -808,6 +824,12 @@ def _quantity(figures: list[Number], owner: dict[str, Unit], entity_ids: dict[st
 
 def _figure(number: Number, owner: dict[str, Unit]) -> FigureRef:
     return FigureRef(owner[number.id].article_id, number.span, number.text, number.as_of)
+
+
+def _within(a: float, b: float, ratio: float) -> bool:
+    """Whether two positive figures are within ``ratio`` of each other."""
+    low, high = sorted((abs(a), abs(b)))
+    return low > 0 and high / low <= ratio
 
 
 def _same_value(a: float, b: float) -> bool:
