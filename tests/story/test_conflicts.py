@@ -40,6 +40,17 @@ def case(name: str, first: str, second: str, *kinds: str, derived: bool = True,
 
 
 CASES = [
+    case("age",
+         "A 6-year-old girl was pulled from the Harrow canal on Sunday by a passing cyclist in "
+         "Lemsby.",
+         "A seven-year-old girl was pulled from the Harrow canal on Sunday by a passing cyclist "
+         "in Lemsby.",
+         "number", derived=False),
+    case("ages-of-two-people",
+         "A 6-year-old girl was pulled from the Harrow canal on Sunday by a 34-year-old "
+         "cyclist in Lemsby.",
+         "A 6-year-old girl was pulled from the Harrow canal on Sunday by a cyclist, a "
+         "29-year-old nurse, in Lemsby."),
     case("number",
          "Floodwater cut the coast road near Pellow on Monday. The regional council said 1,200 "
          "people had been evacuated from the lower town.",

@@ -89,9 +89,9 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
             continue
         group = [units[i] for i in members]
         findings += _dates(group)
-        findings += _tallies(group)
         findings += _places(group, regions, people)
         findings += _certainty(group, scores, config)
+    findings += _tallies(units, scores, group_of, config)
     quoted = _quotes(units, config, entity_ids, places)
     for members in groups:
         if len(members) > 1:
@@ -278,28 +278,39 @@ def _extent(unit: Unit) -> tuple[date, date] | None:
 # --------------------------------------------------------------------------- tallies
 
 
-def _tallies(group: list[Unit]) -> list[Finding]:
-    """Claims of one happening giving different lengths of time ("for 22 years" / "28 years")
-    or vote splits ("7-2" / "6-3") where each claim gives one of that kind: a number
-    conflict the figure extractor, which leaves durations and scores out, cannot see."""
+def _tallies(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
+             config: AnalysisConfig) -> list[Finding]:
+    """Claims of one happening giving different lengths of time ("for 22 years" / "28 years"),
+    vote splits ("7-2" / "6-3") or ages of the same someone ("a 3-year-old boy" / "a
+    4-year-old boy") where each claim gives one of that kind: a number conflict the figure
+    extractor, which leaves durations, scores and ages out, cannot see. Claims are compared
+    when they were grouped as one or score as close as claims whose figures are compared
+    (``align_number_threshold``); each set of clashing tallies is its own conflict."""
     involved: dict[tuple[int, Span], Obs] = {}
-    for i, a in enumerate(group):
-        for b in group[i + 1:]:
-            if a.article_id == b.article_id:
+    clashes: set[frozenset[tuple[int, Span]]] = set()
+    counted = [u for u in units if u.tallies]
+    for i, a in enumerate(counted):
+        for b in counted[i + 1:]:
+            if a.article_id == b.article_id or group_of[a.index] != group_of[b.index]:
                 continue
             for key in {t.key for t in a.tallies} & {t.key for t in b.tallies}:
                 mine = [t for t in a.tallies if t.key == key]
                 theirs = [t for t in b.tallies if t.key == key]
                 if len(mine) == len(theirs) == 1 and mine[0].value != theirs[0].value:
                     for unit, tally in ((a, mine[0]), (b, theirs[0])):
-                        involved.setdefault((unit.index, tally.span),
-                                            Obs(unit, tally.span, tally.text, tally.value))
-    if not involved:
-        return []
-    sides = _components(list(involved.values()), lambda x, y: x.value == y.value)
-    finding = _finding("number", "different figures for the same count: " + _versus(sides),
-                       sides)
-    return [finding] if finding else []
+                        involved.setdefault((unit.index, tally.span), Obs(
+                            unit, tally.span, tally.text, (tally.key, tally.value)))
+                    clashes.add(frozenset(((a.index, mine[0].span), (b.index, theirs[0].span))))
+    findings = []
+    for disputed in _components(list(involved.values()), lambda x, y: x.value == y.value or
+                                frozenset(((x.unit.index, x.span), (y.unit.index, y.span)))
+                                in clashes):
+        sides = _components(disputed, lambda x, y: x.value == y.value)
+        finding = _finding("number", "different figures for the same count: " + _versus(sides),
+                           sides)
+        if finding:
+            findings.append(finding)
+    return findings
 
 
 # --------------------------------------------------------------------------- place

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..common import interval
+from ..nlp.numbers import parse_value
 from ..records import Claim, Number, ParsedArticle, Quote, Span, Timex
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
@@ -51,7 +52,8 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class Tally:
     """A count written in words other than a figure of something: a length of time ("for 22
-    years", key "P-Y") or a split of votes ("a 7-2 decision", key "tally")."""
+    years", key "P-Y"), a split of votes ("a 7-2 decision", key "tally") or an age ("a
+    3-year-old boy", key "age-year-boy": the age of whom it is said of)."""
 
     key: str
     value: tuple[float, ...]
@@ -65,6 +67,9 @@ _TALLY = re.compile(
     r"verdict|split|margin|in parliament|in the)\b)|(?<=voted down )(\d{1,3})[-\u2013](\d{1,3})\b"
     r"|\bby (\d{1,3}) votes? to (\d{1,3})\b")
 _DURATION = re.compile(r"^P(\d+(?:\.\d+)?)([YMWD])$")
+# "a 3-year-old boy", "the four-year-old child", "a 17-year-old gorilla"
+_AGE = re.compile(r"\b(\d{1,3}|[a-z]+(?:-[a-z]+)?)[- ](year|month|week)[- ]old[- ]([a-z]+)\b",
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,10 @@ def _tallies(parsed: ParsedArticle, start: int, end: int) -> tuple[Tally, ...]:
     for m in _TALLY.finditer(parsed.article.text, start, end):
         numbers = [float(g) for g in m.groups() if g is not None]
         out.append(Tally("tally", tuple(numbers), m.group(0), m.span()))
+    for m in _AGE.finditer(parsed.article.text, start, end):
+        if m[1].lower() not in ("a", "an") and (age := parse_value(m[1])) is not None:
+            out.append(Tally(f"age-{m[2].lower()}-{m[3].lower()}", (age,), m.group(0),
+                             m.span()))
     return tuple(sorted(out, key=lambda t: t.span))
 
 
