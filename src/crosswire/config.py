@@ -220,8 +220,8 @@ class AnalysisConfig:
     # A conflict is a dispute (the claim's status "disputed", shown first) at or above this
     # confidence (story/confidence.py); below it a possible difference, behind a fold. 0.5 on
     # crossnews/dev + rewrites/dev (+ the fixtures' provenance set at a quarter weight),
-    # leave-one-event-out: 5 of 12 kept disputes upheld on crossnews (of 38 flagged, 10
-    # upheld), 57 of 75 on rewrites (of 94, 69), 53 of 55 on the fixtures (of 56, 54). On the
+    # leave-one-event-out: 8 of 17 kept disputes upheld on crossnews (of 38 flagged, 13
+    # upheld), 59 of 76 on rewrites (of 93, 70), 53 of 55 on the fixtures (of 56, 54). On the
     # 36 of the first fit, 0.4 kept 66 of the rewrites' 69 but 18 disputes on crossnews, 6
     # upheld; 0.6 kept 4 of 6 on crossnews but 53 of the rewrites' 69 and 45 of the fixtures'
     # 54 (eval/train_disputes.py).
