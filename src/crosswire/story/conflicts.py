@@ -89,9 +89,9 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
             continue
         group = [units[i] for i in members]
         findings += _dates(group)
+        findings += _tallies(group)
         findings += _places(group, regions, people)
         findings += _certainty(group, scores, config)
-    findings += _tallies(units, scores, group_of, config)
     quoted = _quotes(units, config, entity_ids, places)
     for members in groups:
         if len(members) > 1:
@@ -278,20 +278,18 @@ def _extent(unit: Unit) -> tuple[date, date] | None:
 # --------------------------------------------------------------------------- tallies
 
 
-def _tallies(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
-             config: AnalysisConfig) -> list[Finding]:
+def _tallies(group: list[Unit]) -> list[Finding]:
     """Claims of one happening giving different lengths of time ("for 22 years" / "28 years"),
     vote splits ("7-2" / "6-3") or ages of the same someone ("a 3-year-old boy" / "a
     4-year-old boy") where each claim gives one of that kind: a number conflict the figure
-    extractor, which leaves durations, scores and ages out, cannot see. Claims are compared
-    when they were grouped as one or score as close as claims whose figures are compared
-    (``align_number_threshold``); each set of clashing tallies is its own conflict."""
+    extractor, which leaves durations, scores and ages out, cannot see. Each set of clashing
+    tallies is its own conflict."""
     involved: dict[tuple[int, Span], Obs] = {}
     clashes: set[frozenset[tuple[int, Span]]] = set()
-    counted = [u for u in units if u.tallies]
+    counted = [u for u in group if u.tallies]
     for i, a in enumerate(counted):
         for b in counted[i + 1:]:
-            if a.article_id == b.article_id or group_of[a.index] != group_of[b.index]:
+            if a.article_id == b.article_id:
                 continue
             for key in {t.key for t in a.tallies} & {t.key for t in b.tallies}:
                 mine = [t for t in a.tallies if t.key == key]
