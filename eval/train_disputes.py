@@ -102,7 +102,9 @@ def _labelled(scorer, event: str, gold: dict, urls: dict, report: dict) -> list[
                 "features": features(conflict["kind"], ConflictEvidence(
                     derived=ev["derived"], similarity=ev["similarity"], aligned=ev["aligned"],
                     articles=tuple(ev["articles"]), difference=ev["difference"],
-                    words=ev["words"], people=ev.get("people"))),
+                    words=ev["words"], people=ev.get("people"),
+                    action=ev.get("action", "unknown"),
+                    participants=ev.get("participants", "unknown"))),
                 "upheld": int(any(scorer.conflict_matches(flagged, g)
                                   for g in gold.get("conflicts", []))),
                 "look_alike": any(scorer.conflict_matches(flagged, g)

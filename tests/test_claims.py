@@ -295,3 +295,13 @@ def test_an_embedded_post_is_a_claim_of_its_account_holder(nlp: NlpPipeline) -> 
     assert len(post) == 1 and post[0].speaker == "Hana Brenner"
     assert "@hanabrenner" not in post[0].text
     assert not any("@" in c.text or "2024" in c.text for c in claims)
+
+
+@pytest.mark.parametrize("text, actions", [
+    ("Engineers reopened the Tarrow bridge on Monday, the council said.", ("reopen",)),
+    ("The plan was approved by the harbour board last month.", ("approve",)),
+    ("The board said it had approved the plan.", ("approve",)),  # the telling is no action
+    ("The mayor is in Lemsby.", ()),  # nothing happens
+])
+def test_actions_are_the_content_verbs(nlp: NlpPipeline, text: str, actions: tuple) -> None:
+    assert _claims(nlp, text)[0].actions == actions

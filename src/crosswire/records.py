@@ -204,6 +204,10 @@ class Claim:
     quote_ids: tuple[str, ...] = ()
     number_ids: tuple[str, ...] = ()
     certainty_cue: str | None = None  # the words that set ``certainty`` ("declined to confirm")
+    # What the claim says happened: lemmas of its content verbs, reporting and light verbs
+    # left out ("was approved by regulators last month" -> approve). The action slot of the
+    # claim's event frame (story/frames.py).
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +285,10 @@ class ConflictEvidence:
     # An attribution's sources are all people the story names (not an outlet, a platform or
     # a group, which the attribution stage often takes for a quote's speaker); else None.
     people: bool | None = None
+    # The closest frames of two claims on different sides (story/frames.py), slot by slot:
+    # "same" (a filler in common), "other" (both filled, nothing in common), "unknown".
+    action: str = "unknown"  # what happened: the claims' content verbs
+    participants: str = "unknown"  # who took part: the people and bodies they name
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,14 @@ def case(name: str, first: str, second: str, *kinds: str, derived: bool = True,
 
 
 CASES = [
+    # One happening told in other words by two outlets: not grouped as one claim, but the same
+    # action with a participant in common (story/frames.py), so their dates are compared.
+    case("date-of-one-happening-in-other-words",
+         "The Halvern port board approved a contract to dredge the silted north channel last "
+         "month, ending two years of argument with the fishing cooperative.",
+         "Speaking at the quay this month, the chair of the Halvern port board said the members "
+         "had approved the plan subject to an environmental review.",
+         "date", derived=False, needs=("timexes",)),
     case("age",
          "A 6-year-old girl was pulled from the Harrow canal on Sunday by a passing cyclist in "
          "Lemsby.",

@@ -196,7 +196,30 @@ def _claim(ctx: ArticleContext, article_id: str, unit: _Unit,
         id=content_id("c", article_id, str((start, end))), article_id=article_id,
         span=(start, end), text=ctx.text[start:end], speaker_id=speaker[0], speaker=speaker[1],
         certainty=label, certainty_cue=cue, quote_ids=tuple(q.id for q in quotes),
-        number_ids=tuple(n.id for n in _overlapping(ctx.numbers, start, end)))
+        number_ids=tuple(n.id for n in _overlapping(ctx.numbers, start, end)),
+        actions=actions(unit.tokens))
+
+
+# Verbs too general to say what happened: "is", "had", "made", "went" are the same happening
+# in no useful sense.
+_LIGHT_VERBS = frozenset({
+    "be", "have", "do", "get", "make", "take", "go", "come", "give", "put", "set", "let",
+    "keep", "seem", "become", "include", "use", "want", "need", "try", "see", "look", "say",
+    "tell", "ask", "mean", "begin", "start", "continue", "remain", "appear", "help", "allow",
+})
+
+
+def actions(tokens: SpacySpan) -> tuple[str, ...]:
+    """Lemmas of the content verbs of a claim, in text order: what it says happened. Reporting
+    verbs name the telling, not the happening, and light verbs name nothing by themselves."""
+    out: dict[str, None] = {}
+    for token in tokens:
+        if token.pos_ != "VERB":
+            continue
+        lemma = token.lemma_.lower()
+        if lemma.isalpha() and lemma not in REPORTING_VERBS and lemma not in _LIGHT_VERBS:
+            out[lemma] = None
+    return tuple(out)
 
 
 def _inherited(ctx: ArticleContext, unit: _Unit,

@@ -4,7 +4,8 @@ The conflict finders (conflicts.py) say where two reports differ; whether an edi
 call the difference a dispute depends on things they do not weigh: whether one report was made
 from the other (a rewrite that changed a figure altered it; two independent outlets' sentences
 grouped as one claim often say different things), how close the two claims are, how many
-articles stand on each side and how far apart the disputed words are. ``evidence`` reads those
+articles stand on each side, how far apart the disputed words are, and whether the two claims'
+event frames (frames.py) tell one happening. ``evidence`` reads those
 from the story's claim units; ``DisputeModel`` turns them into a probability with a logistic
 regression fitted by ``eval/train_disputes.py`` on the real-news dev sets' editor judgements
 (crossnews and rewrites, features only, never words) and shipped as
@@ -25,6 +26,7 @@ from rapidfuzz import fuzz
 from ..common import fold
 from ..linear import LinearModel
 from ..records import Conflict, ConflictEvidence
+from . import frames
 from .units import Unit, name_words
 
 MODEL_RESOURCE = "data/dispute_model.json"
@@ -38,6 +40,7 @@ def evidence(conflict: Conflict, sides: tuple[tuple[int, ...], ...], units: list
     pairs = [(units[i], units[j]) for s, left in enumerate(sides) for right in sides[s + 1:]
              for i in left for j in right if units[i].article_id != units[j].article_id]
     texts = [fold(side.text) for side in conflict.sides[:2]]
+    frame = frames.best(pairs)
     return ConflictEvidence(
         derived=any(a.family == b.family for a, b in pairs),
         similarity=round(max((float(scores[a.index, b.index]) for a, b in pairs), default=0.0), 4),
@@ -47,7 +50,9 @@ def evidence(conflict: Conflict, sides: tuple[tuple[int, ...], ...], units: list
         else 1.0,
         words=min(len(side.text.split()) for side in conflict.sides),
         people=all(bool(words) and set(words) <= people for words in map(name_words, sources))
-        if sources else None)
+        if sources else None,
+        action=frame.action if frame else "unknown",
+        participants=frame.participants if frame else "unknown")
 
 
 def features(kind: str, ev: ConflictEvidence) -> list[str]:
@@ -61,7 +66,8 @@ def features(kind: str, ev: ConflictEvidence) -> list[str]:
     words = "<=2" if ev.words <= 2 else "<=6" if ev.words <= 6 else ">6"
     plain = [f"derived={ev.derived}", f"similarity{similarity}", f"aligned={ev.aligned}",
              f"largest_side={support}", f"sides={min(len(ev.articles), 3)}",
-             f"difference{difference}", f"words{words}"] + (
+             f"difference{difference}", f"words{words}", f"action={ev.action}",
+             f"participants={ev.participants}"] + (
         [] if ev.people is None else [f"people={ev.people}"])
     return [f"kind={kind}"] + plain + [f"{kind}:{f}" for f in plain]
 

@@ -33,6 +33,7 @@ from ..embed import Embedder
 from ..records import (Claimant, Conflict, ConflictSide, FigureRef, Number, Quote, Span, SpanRef,
                        Timex, Update)
 from ..nlp.claims import NUMERIC_HEDGES
+from . import frames
 from .units import (Unit, before, name_words, overlaps, same_source,
                     speaker_key)
 
@@ -89,6 +90,18 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
             continue
         group = [units[i] for i in members]
         findings += _dates(group)
+    # One happening told in other words (frames.py): its dates, as a group's, but firm ones
+    # only: claims not grouped as one often date two steps of it ("in 2012" / "Christmas Day").
+    told = [_told(f) for f in findings]
+    for a, b in frames.same_happenings(units, scores, group_of, config.frame_pair_floor):
+        if a.dates and b.dates:
+            # A clash a group already shows (the same dates in the same articles) is told once.
+            findings += [f for f in _dates([a, b], firm=True)
+                         if not any(_told(f) <= seen for seen in told)]
+    for members in groups:
+        if len(members) < 2:
+            continue
+        group = [units[i] for i in members]
         findings += _tallies(group)
         findings += _places(group, regions, people)
         findings += _certainty(group, scores, config)
@@ -149,6 +162,14 @@ def _finding(kind: str, summary: str, sides: list[list[Obs]]) -> Finding | None:
                    else ())
 
 
+def _told(finding: Finding) -> set[tuple[str, str]]:
+    """What a conflict says, article by article: (article, the words of its side)."""
+    if finding.conflict is None:
+        return set()
+    return {(article, fold(side.text)) for side in finding.conflict.sides
+            for article in side.article_ids}
+
+
 def _versus(sides: list[list[Obs]]) -> str:
     parts = []
     for side in sides:
@@ -160,15 +181,17 @@ def _versus(sides: list[list[Obs]]) -> str:
 # --------------------------------------------------------------------------- date
 
 
-def _dates(group: list[Unit]) -> list[Finding]:
+def _dates(group: list[Unit], firm: bool = False) -> list[Finding]:
     """Claims of one happening whose dates clash (:func:`date_conflict`); each side is the
-    claims giving one of the clashing dates (the same date or the same words)."""
+    claims giving one of the clashing dates (the same date or the same words). Between
+    independent reports, or with ``firm`` between any, only firm dates (:func:`_firm_dates`)
+    clash."""
     involved: dict[tuple[int, Span], Obs] = {}
     for i, a in enumerate(group):
         for b in group[i + 1:]:
             if a.article_id == b.article_id or not (a.dates and b.dates) \
                     or (clash := date_clash(a, b)) is None or moved_on(a, b) \
-                    or (a.family != b.family and not _firm_dates(*clash)):
+                    or ((firm or a.family != b.family) and not _firm_dates(*clash)):
                 continue
             for unit, timex in ((a, clash[0]), (b, clash[1])):
                 involved.setdefault((unit.index, timex.span),

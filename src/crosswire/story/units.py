@@ -86,6 +86,10 @@ class Unit:
     speaker: str | None  # speaker key: a story entity id or a folded name
     tallies: tuple[Tally, ...] = ()
     published: str | None = None  # the article's publication date
+    # The people, bodies and groups the claim names (places apart), as folded names: the
+    # participants slot of its event frame (names, not story entity ids, so "European" and
+    # "European Union regulators" can be compared as names are, word sets one inside the other).
+    participants: frozenset[str] = frozenset()
 
     @property
     def article_id(self) -> str:
@@ -106,6 +110,8 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
         direct = [q for q in parsed.quotes if q.kind == "direct"]
         dated = [t for t in parsed.timexes if t.type in ("DATE", "TIME")
                  and interval(t.value) is not None]
+        named = [(m.span, key) for e in parsed.entities if e.type not in PLACE_TYPES
+                 and (key := " ".join(name_words(e.name))) for m in e.mentions]
         for claim in parsed.claims:
             start, end = claim.span
             units.append(Unit(
@@ -116,7 +122,9 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
                 places=tuple(p for p in places if _within(p.span, start, end)),
                 speaker=speaker_key(claim.speaker_id, claim.speaker, entity_ids),
                 published=parsed.article.published,
-                tallies=_tallies(parsed, start, end)))
+                tallies=_tallies(parsed, start, end),
+                participants=frozenset(key for span, key in named
+                                       if _within(span, start, end))))
     return units
 
 
