@@ -61,3 +61,12 @@ def test_only_ungrouped_pairs_of_one_happening_above_the_floor_are_compared() ->
     group_of = {0: 0, 1: 1, 2: 1, 3: 2}
     pairs = {(a.index, b.index) for a, b in frames.same_happenings(units, scores, group_of, 0.45)}
     assert pairs == {(0, 1), (1, 3), (2, 3)}
+
+
+def test_pairs_can_be_sought_among_some_claims_only() -> None:
+    units = [_unit(i, "abc"[i], ("approve",), {"council"}) for i in range(3)]
+    scores = np.full((3, 3), 0.5, dtype=np.float32)
+    groups = {0: 0, 1: 1, 2: 2}
+    pairs = frames.same_happenings(units, scores, groups, 0.45, among=[0, 2])
+    assert [(a.index, b.index) for a, b in pairs] == [(0, 2)]
+    assert frames.same_happenings(units, scores, groups, 0.45, among=[1]) == []

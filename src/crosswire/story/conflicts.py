@@ -93,11 +93,11 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
     # One happening told in other words (frames.py): its dates, as a group's, but firm ones
     # only: claims not grouped as one often date two steps of it ("in 2012" / "Christmas Day").
     told = [_told(f) for f in findings]
-    for a, b in frames.same_happenings(units, scores, group_of, config.frame_pair_floor):
-        if a.dates and b.dates:
-            # A clash a group already shows (the same dates in the same articles) is told once.
-            findings += [f for f in _dates([a, b], firm=True)
-                         if not any(_told(f) <= seen for seen in told)]
+    dated = [u.index for u in units if u.dates]
+    for a, b in frames.same_happenings(units, scores, group_of, config.frame_pair_floor, dated):
+        # A clash a group already shows (the same dates in the same articles) is told once.
+        findings += [f for f in _dates([a, b], firm=True)
+                     if not any(_told(f) <= seen for seen in told)]
     for members in groups:
         if len(members) < 2:
             continue

@@ -78,15 +78,19 @@ def best(pairs: list[tuple[Unit, Unit]]) -> FrameMatch | None:
 
 
 def same_happenings(units: list[Unit], scores: np.ndarray, group_of: dict[int, int],
-                    floor: float) -> list[tuple[Unit, Unit]]:
+                    floor: float, among: list[int] | None = None) -> list[tuple[Unit, Unit]]:
     """Pairs of claims of different articles, not grouped as one, whose frames tell one
     happening and whose pair score reaches ``floor`` (the action and a participant in common
-    is not enough alone: "X signed the deal" and "X signed the letter")."""
-    rows, cols = np.nonzero(np.triu(scores >= floor, k=1))
-    out = []
-    for i, j in zip(rows.tolist(), cols.tolist()):
-        a, b = units[i], units[j]
-        if group_of.get(i) != group_of.get(j) and a.article_id != b.article_id \
-                and match(a, b).same_happening:
-            out.append((a, b))
-    return out
+    is not enough alone: "X signed the deal" and "X signed the letter"); only claims ``among``
+    these unit indexes when given (the few with a slot worth comparing)."""
+    idx = np.arange(len(units)) if among is None else np.asarray(among, dtype=int)
+    if len(idx) < 2:
+        return []
+    # Pairs of two groups and two articles, by array before any frame is read.
+    groups = np.array([group_of.get(int(i), -1 - int(i)) for i in idx])
+    articles = np.array([units[int(i)].article_id for i in idx])
+    wanted = (scores[np.ix_(idx, idx)] >= floor) & (groups[:, None] != groups[None, :]) \
+        & (articles[:, None] != articles[None, :])
+    rows, cols = np.nonzero(np.triu(wanted, k=1))
+    pairs = [(units[i], units[j]) for i, j in zip(idx[rows].tolist(), idx[cols].tolist())]
+    return [(a, b) for a, b in pairs if match(a, b).same_happening]

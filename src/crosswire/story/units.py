@@ -7,6 +7,7 @@ source, whether two dates can be the same time, what text of a place is its name
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -66,6 +67,8 @@ _TALLY = re.compile(
     r"\b(\d{1,3})\s?[-\u2013]\s?(\d{1,3})\b(?=(?:\s+\w+)?\s+(?:decision|majority|ruling|vote|"
     r"verdict|split|margin|in parliament|in the)\b)|(?<=voted down )(\d{1,3})[-\u2013](\d{1,3})\b"
     r"|\bby (\d{1,3}) votes? to (\d{1,3})\b")
+_DIGIT = re.compile(r"\d")
+_OLD = re.compile(r"old", re.IGNORECASE)
 _DURATION = re.compile(r"^P(\d+(?:\.\d+)?)([YMWD])$")
 # "a 3-year-old boy", "the four-year-old child", "a 17-year-old gorilla"
 _AGE = re.compile(r"\b(\d{1,3}|[a-z]+(?:-[a-z]+)?)[- ](year|month|week)[- ]old[- ]([a-z]+)\b",
@@ -110,8 +113,9 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
         direct = [q for q in parsed.quotes if q.kind == "direct"]
         dated = [t for t in parsed.timexes if t.type in ("DATE", "TIME")
                  and interval(t.value) is not None]
-        named = [(m.span, key) for e in parsed.entities if e.type not in PLACE_TYPES
-                 and (key := " ".join(name_words(e.name))) for m in e.mentions]
+        named = sorted((m.span, key) for e in parsed.entities if e.type not in PLACE_TYPES
+                       and (key := " ".join(name_words(e.name))) for m in e.mentions)
+        starts = [span[0] for span, _ in named]
         for claim in parsed.claims:
             start, end = claim.span
             units.append(Unit(
@@ -123,8 +127,10 @@ def units_of(members: list[ParsedArticle], families: dict[str, int],
                 speaker=speaker_key(claim.speaker_id, claim.speaker, entity_ids),
                 published=parsed.article.published,
                 tallies=_tallies(parsed, start, end),
-                participants=frozenset(key for span, key in named
-                                       if _within(span, start, end))))
+                participants=frozenset(
+                    key for span, key in named[bisect.bisect_left(starts, start):
+                                               bisect.bisect_left(starts, end)]
+                    if span[1] <= end)))
     return units
 
 
@@ -134,10 +140,12 @@ def _tallies(parsed: ParsedArticle, start: int, end: int) -> tuple[Tally, ...]:
         if t.type == "DURATION" and _within(t.span, start, end) \
                 and (m := _DURATION.match(t.value or "")):
             out.append(Tally(f"P-{m[2]}", (float(m[1]),), t.text, t.span))
-    for m in _TALLY.finditer(parsed.article.text, start, end):
+    text = parsed.article.text
+    # Most claims hold neither a figure nor an age: skip their (costlier) searches.
+    for m in _TALLY.finditer(text, start, end) if _DIGIT.search(text, start, end) else ():
         numbers = [float(g) for g in m.groups() if g is not None]
         out.append(Tally("tally", tuple(numbers), m.group(0), m.span()))
-    for m in _AGE.finditer(parsed.article.text, start, end):
+    for m in _AGE.finditer(text, start, end) if _OLD.search(text, start, end) else ():
         if m[1].lower() not in ("a", "an") and (age := parse_value(m[1])) is not None:
             out.append(Tally(f"age-{m[2].lower()}-{m[3].lower()}", (age,), m.group(0),
                              m.span()))
