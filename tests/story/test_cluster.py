@@ -279,10 +279,40 @@ def test_starts_a_story_below_the_threshold():
     assert result.story_of == {"x": "new:x"}
 
 
-def test_members_outside_the_window_do_not_count():
+def test_members_beyond_the_horizon_do_not_count():
     pool = [member("a", 0, "s1", day=10)]
-    result = Clusterer(ANALYSIS).assign([member("x", 0, day=30)], pool)
+    result = Clusterer(ANALYSIS).assign([member("x", 0, day=10 + 31)], pool)
     assert result.story_of == {"x": "new:x"}
+
+
+def test_an_older_story_needs_more_evidence():
+    # Cosine 0.77 (40 degrees): enough the next day; 20 days later the age penalty (0.1 a
+    # week beyond 3 days: 0.24) takes the affinity below the threshold, while the same text
+    # (cosine 1.0) still joins.
+    pool = [member("a", 0, "s1", day=10)]
+    clusterer = Clusterer(ANALYSIS)
+    assert clusterer.assign([member("x", 40, day=11)], pool).story_of == {"x": "s1"}
+    pool = [member("a", 0, "s1", day=10)]
+    assert clusterer.assign([member("x", 40, day=30)], pool).story_of == {"x": "new:x"}
+    pool = [member("a", 0, "s1", day=10)]
+    assert clusterer.assign([member("x", 0, day=30)], pool).story_of == {"x": "s1"}
+
+
+def test_a_follow_up_naming_the_day_of_the_event_is_not_old():
+    # Published 20 days later, but its lead dates what it reports on the story's day.
+    pool = [member("a", 0, "s1", day=10)]
+    late = dataclasses.replace(member("x", 40, day=30), days=frozenset({10}))
+    assert Clusterer(ANALYSIS).assign([late], pool).story_of == {"x": "s1"}
+
+
+def test_a_large_story_is_a_stronger_attractor():
+    # x is 30-40 degrees from the story's closest members and 95 from b: in a story of two,
+    # b drags the link below the threshold; a larger story offers three close members.
+    small = [member("a", 0, "s1"), member("b", 60, "s1")]
+    assert Clusterer(ANALYSIS).assign([member("x", -35)], small).story_of["x"] != "s1"
+    large = [member("a", 0, "s1"), member("c", 5, "s1"), member("d", -5, "s1"),
+             member("b", 60, "s1")]
+    assert Clusterer(ANALYSIS).assign([member("x", -35)], large).story_of["x"] == "s1"
 
 
 def test_an_article_bridging_two_stories_merges_them():
