@@ -408,3 +408,20 @@ def test_a_roundup_taking_from_two_stories_joins_neither():
     edges = [_edge(a, roundup, "copy", 4), _edge(b, roundup, "copy", 4)]
     assert stage.joining(edges, {"a": a, "b": b, "roundup": roundup}, placed,
                          CONFIG.analysis) == []
+
+
+def test_a_stored_story_merged_away_leaves_a_redirect(tmp_path):
+    parsed, _ = make_articles(per_story=2)
+    a, b, c = (p.id for p in parsed[:3])
+    with Store(tmp_path / "s.db") as store:
+        store_articles(store, parsed)
+        store.save_stories([Story(id="s_one", title="one", article_ids=(a, b)),
+                            Story(id="s_two", title="two", article_ids=(c,))])
+        placed = dataclasses.replace(_placed({"s_one": (a, b, c)}), gone=frozenset({"s_two"}))
+        placement.save(placed, [Story(id="s_one", title="one", article_ids=(a, b, c))], store,
+                       "hashing")
+        assert store.story("s_two") is None
+        assert store.redirect("s_two") == "s_one"
+        # The id made a story again is no longer a redirect.
+        store.save_stories([Story(id="s_two", title="two", article_ids=(c,))])
+        assert store.redirect("s_two") is None
