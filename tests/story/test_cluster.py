@@ -425,3 +425,41 @@ def test_a_stored_story_merged_away_leaves_a_redirect(tmp_path):
         # The id made a story again is no longer a redirect.
         store.save_stories([Story(id="s_two", title="two", article_ids=(c,))])
         assert store.redirect("s_two") is None
+
+
+# --------------------------------------------------------------------------- arrival order in a day
+
+def _lookalike_days() -> list[list[ParsedArticle]]:
+    """The look-alike fixtures (tests/fixtures/lookalikes) as bare articles, by day."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "lookalikes"
+    days: dict[str, list[ParsedArticle]] = {}
+    for line in (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article = Article(id=Article.make_id(row["text"], row["url"], row["title"],
+                                             row["source_domain"]),
+                          source=row["url"], raw_id="", text=row["text"], title=row["title"],
+                          url=row["url"], outlet=row["source_domain"],
+                          published=row["date_publish"][:10], language="en")
+        days.setdefault(article.published, []).append(ParsedArticle(article=article))
+    return [days[d] for d in sorted(days)]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000))
+def test_a_days_arrival_order_changes_nothing(tmp_path_factory, seed):
+    # A day at a time, as a daily `crosswire analyze` runs: each day's articles in any order
+    # give the same stories.
+    days = _lookalike_days()
+    rng = random.Random(seed)
+    shuffled = [rng.sample(day, len(day)) for day in days]
+    path = tmp_path_factory.mktemp("days")
+    found = []
+    for name, feed in (("sorted", days), ("shuffled", shuffled)):
+        with Store(path / f"{name}.db") as store:
+            store_articles(store, [p for day in feed for p in day])
+            found.append(run(store, feed))
+    assert found[0] == found[1]
