@@ -6,7 +6,10 @@ lines and ``gold.json`` (url -> event). The articles run through the whole pipel
 a time in date order, as a daily ``crosswire analyze`` would see them, and the stories they end
 in are scored against the events with B-cubed and pairwise precision, recall and F1.
 
-    .venv/bin/python eval/newscluster.py [--json]
+``--data tests/fixtures/lookalikes`` scores the project's fictional look-alike pairs (two
+floods, two dock strikes, one minister in two stories, two earthquakes) the same way.
+
+    .venv/bin/python eval/newscluster.py [--data DIR] [--json]
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "newscluster-dev"
 
 
-def load() -> tuple[list[dict], dict[str, str]]:
-    if not DATA.is_dir():
-        raise SystemExit(f"{DATA} not found: the evaluation reads ../shared/data beside the repo")
-    rows = [json.loads(line) for line in (DATA / "articles.jsonl").read_text(encoding="utf-8")
+def load(data: Path = DATA) -> tuple[list[dict], dict[str, str]]:
+    if not data.is_dir():
+        raise SystemExit(f"{data} not found: the evaluation reads ../shared/data beside the repo")
+    rows = [json.loads(line) for line in (data / "articles.jsonl").read_text(encoding="utf-8")
             .splitlines() if line.strip()]
-    gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
+    gold = json.loads((data / "gold.json").read_text(encoding="utf-8"))
     rows.sort(key=lambda r: (r.get("date_publish") or "", r["url"]))
     return rows, gold
 
@@ -63,14 +66,16 @@ def run(rows: list[dict], gold: dict[str, str]) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="a folder of articles.jsonl and gold.json (default newscluster-dev)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(*load())
+    result = run(*load(args.data))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         b, p = result["bcubed"], result["pairwise"]
-        print(f"newscluster-dev {result['articles']} articles, {result['events']} events: "
+        print(f"{args.data.name} {result['articles']} articles, {result['events']} events: "
               f"{result['stories']} stories ({result['placed']} placed) in {result['seconds']} s")
         print(f"  B-cubed  P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
         print(f"  pairwise P {p['p']:.3f}  R {p['r']:.3f}  F1 {p['f1']:.3f}")

@@ -104,7 +104,9 @@ def test_spark_neighbour_blocking_gives_the_clusterers_candidates(spark, corpus_
     new = [f for f in fresh if f.id not in {f.id for f in pool}]
     rows = [{"article_id": f.id, "day": date.fromordinal(f.day).isoformat() if f.day else None,
              "vector": f.vector.tobytes(), "terms": json.dumps(sorted(f.terms)),
-             "minhash": f.signature, "story_id": None} for f in pool]
+             "minhash": f.signature, "story_id": None,
+             "days": json.dumps([date.fromordinal(d).isoformat() for d in sorted(f.days)])}
+            for f in pool]
     new_ids = {f.id for f in new}
     found = candidates(spark, features.filter(lambda f: f.id in new_ids), new, rows, config)
     expected = Clusterer(analysis).candidates(

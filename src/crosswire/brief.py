@@ -58,10 +58,13 @@ def relation(kind: str) -> str:
 
 
 def resolve_story(store: Store, ref: str) -> str:
-    """A story id from a full id or an unambiguous prefix of one."""
+    """A story id from a full id (of a stored story, or of one merged into a stored story)
+    or an unambiguous prefix of one."""
     ref = ref.strip()
     if ref and store.story(ref) is not None:
         return ref
+    if ref and (merged_into := store.redirect(ref)) is not None:
+        return merged_into
     matches = store.story_ids(ref) if ref else []
     if len(matches) == 1:
         return matches[0]

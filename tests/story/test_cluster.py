@@ -279,10 +279,40 @@ def test_starts_a_story_below_the_threshold():
     assert result.story_of == {"x": "new:x"}
 
 
-def test_members_outside_the_window_do_not_count():
+def test_members_beyond_the_horizon_do_not_count():
     pool = [member("a", 0, "s1", day=10)]
-    result = Clusterer(ANALYSIS).assign([member("x", 0, day=30)], pool)
+    result = Clusterer(ANALYSIS).assign([member("x", 0, day=10 + 31)], pool)
     assert result.story_of == {"x": "new:x"}
+
+
+def test_an_older_story_needs_more_evidence():
+    # Cosine 0.77 (40 degrees): enough the next day; 20 days later the age penalty (0.1 a
+    # week beyond 3 days: 0.24) takes the affinity below the threshold, while the same text
+    # (cosine 1.0) still joins.
+    pool = [member("a", 0, "s1", day=10)]
+    clusterer = Clusterer(ANALYSIS)
+    assert clusterer.assign([member("x", 40, day=11)], pool).story_of == {"x": "s1"}
+    pool = [member("a", 0, "s1", day=10)]
+    assert clusterer.assign([member("x", 40, day=30)], pool).story_of == {"x": "new:x"}
+    pool = [member("a", 0, "s1", day=10)]
+    assert clusterer.assign([member("x", 0, day=30)], pool).story_of == {"x": "s1"}
+
+
+def test_a_follow_up_naming_the_day_of_the_event_is_not_old():
+    # Published 20 days later, but its lead dates what it reports on the story's day.
+    pool = [member("a", 0, "s1", day=10)]
+    late = dataclasses.replace(member("x", 40, day=30), days=frozenset({10}))
+    assert Clusterer(ANALYSIS).assign([late], pool).story_of == {"x": "s1"}
+
+
+def test_a_large_story_is_a_stronger_attractor():
+    # x is 30-40 degrees from the story's closest members and 95 from b: in a story of two,
+    # b drags the link below the threshold; a larger story offers three close members.
+    small = [member("a", 0, "s1"), member("b", 60, "s1")]
+    assert Clusterer(ANALYSIS).assign([member("x", -35)], small).story_of["x"] != "s1"
+    large = [member("a", 0, "s1"), member("c", 5, "s1"), member("d", -5, "s1"),
+             member("b", 60, "s1")]
+    assert Clusterer(ANALYSIS).assign([member("x", -35)], large).story_of["x"] == "s1"
 
 
 def test_an_article_bridging_two_stories_merges_them():
@@ -378,3 +408,58 @@ def test_a_roundup_taking_from_two_stories_joins_neither():
     edges = [_edge(a, roundup, "copy", 4), _edge(b, roundup, "copy", 4)]
     assert stage.joining(edges, {"a": a, "b": b, "roundup": roundup}, placed,
                          CONFIG.analysis) == []
+
+
+def test_a_stored_story_merged_away_leaves_a_redirect(tmp_path):
+    parsed, _ = make_articles(per_story=2)
+    a, b, c = (p.id for p in parsed[:3])
+    with Store(tmp_path / "s.db") as store:
+        store_articles(store, parsed)
+        store.save_stories([Story(id="s_one", title="one", article_ids=(a, b)),
+                            Story(id="s_two", title="two", article_ids=(c,))])
+        placed = dataclasses.replace(_placed({"s_one": (a, b, c)}), gone=frozenset({"s_two"}))
+        placement.save(placed, [Story(id="s_one", title="one", article_ids=(a, b, c))], store,
+                       "hashing")
+        assert store.story("s_two") is None
+        assert store.redirect("s_two") == "s_one"
+        # The id made a story again is no longer a redirect.
+        store.save_stories([Story(id="s_two", title="two", article_ids=(c,))])
+        assert store.redirect("s_two") is None
+
+
+# --------------------------------------------------------------------------- arrival order in a day
+
+def _lookalike_days() -> list[list[ParsedArticle]]:
+    """The look-alike fixtures (tests/fixtures/lookalikes) as bare articles, by day."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "lookalikes"
+    days: dict[str, list[ParsedArticle]] = {}
+    for line in (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article = Article(id=Article.make_id(row["text"], row["url"], row["title"],
+                                             row["source_domain"]),
+                          source=row["url"], raw_id="", text=row["text"], title=row["title"],
+                          url=row["url"], outlet=row["source_domain"],
+                          published=row["date_publish"][:10], language="en")
+        days.setdefault(article.published, []).append(ParsedArticle(article=article))
+    return [days[d] for d in sorted(days)]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000))
+def test_a_days_arrival_order_changes_nothing(tmp_path_factory, seed):
+    # A day at a time, as a daily `crosswire analyze` runs: each day's articles in any order
+    # give the same stories.
+    days = _lookalike_days()
+    rng = random.Random(seed)
+    shuffled = [rng.sample(day, len(day)) for day in days]
+    path = tmp_path_factory.mktemp("days")
+    found = []
+    for name, feed in (("sorted", days), ("shuffled", shuffled)):
+        with Store(path / f"{name}.db") as store:
+            store_articles(store, [p for day in feed for p in day])
+            found.append(run(store, feed))
+    assert found[0] == found[1]

@@ -336,3 +336,27 @@ def test_a_rebuilt_story_is_never_served_stale(writable_db: Path,
         assert before["independent_sources"] != 99
         assert after["independent_sources"] == 99
         assert "99" in c.get(f"/stories/{sid}").text
+
+
+def test_a_merged_story_redirects_to_the_story_it_went_into(
+        writable_db: Path, web_store: tuple[Path, dict[str, str]]) -> None:
+    # Placement deletes a story merged into another and records where it went: every link
+    # to the old id (page, JSON, downloads, the CLI's story reference) reaches the new one.
+    from crosswire import brief
+    from crosswire.store import Store
+    from crosswire.web import create_app
+    from webtools import web_config
+
+    kept, merged = web_store[1]["ferry"], "s_0123456789abcdef"
+    with Store(writable_db) as store:
+        store.delete_stories([merged], into={merged: kept})
+        assert store.redirect(merged) == kept and store.redirect(kept) is None
+        assert brief.resolve_story(store, merged) == kept
+    with TestClient(create_app(web_config(writable_db))) as c:
+        for path in (f"/stories/{merged}?all_sources=1", f"/api/stories/{merged}",
+                     f"/stories/{merged}/briefing.md"):
+            response = c.get(path, follow_redirects=False)
+            assert response.status_code == 301
+            assert response.headers["location"] == path.replace(merged, kept)
+        assert c.get(f"/api/stories/{merged}").json()["stories"][0]["id"] == kept
+        assert c.get("/api/stories/s_fedcba9876543210").status_code == 404

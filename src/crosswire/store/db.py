@@ -234,6 +234,8 @@ class Store:
         stories = list(stories)
         with self.transaction() as conn:
             for story in stories:
+                # An id saved again is a story again, no longer a redirect.
+                conn.execute("DELETE FROM story_redirects WHERE old=?", (story.id,))
                 conn.execute("DELETE FROM story_articles WHERE story_id=?", (story.id,))
                 conn.execute(
                     "INSERT OR REPLACE INTO stories(id, title, size, first_published,"
@@ -256,11 +258,31 @@ class Store:
         rows = self.query("SELECT data FROM stories WHERE id=?", (story_id,))
         return from_dict(Story, json.loads(rows[0]["data"])) if rows else None  # type: ignore[return-value]
 
-    def delete_stories(self, story_ids: Iterable[str]) -> None:
+    def delete_stories(self, story_ids: Iterable[str], into: dict[str, str] | None = None) -> None:
+        """Delete stories; ``into``: the story each deleted one went into (merged), kept as a
+        redirect from its id."""
+        into = into or {}
         with self.transaction() as conn:
             for sid in story_ids:
                 conn.execute("DELETE FROM story_articles WHERE story_id=?", (sid,))
                 conn.execute("DELETE FROM stories WHERE id=?", (sid,))
+                if sid in into:
+                    conn.execute("INSERT OR REPLACE INTO story_redirects(old, new, at)"
+                                 " VALUES (?,?,?)", (sid, into[sid], _stamp()))
+
+    def redirect(self, story_id: str) -> str | None:
+        """The stored story a merged-away story id now lives in (following later merges), or
+        None when the id was never merged or its trail ends at no stored story."""
+        seen = {story_id}
+        current = story_id
+        while True:
+            rows = self.query("SELECT new FROM story_redirects WHERE old=?", (current,))
+            if not rows or rows[0]["new"] in seen:
+                return None
+            current = rows[0]["new"]
+            seen.add(current)
+            if self.story(current) is not None:
+                return current
 
     # ------------------------------------------------------------------ clustering state
     def embeddings(self, keys: Iterable[str]) -> dict[str, bytes]:
@@ -279,18 +301,18 @@ class Store:
             conn.executemany("INSERT OR IGNORE INTO embeddings(key, dim, vector) VALUES (?,?,?)",
                              [(k, dim, v) for k, v in vectors.items()])
 
-    def save_cluster_members(self, rows: Iterable[tuple[str, str, str | None, bytes, str, bytes]]) -> None:
-        """Upsert (article_id, model, day, vector, terms JSON, minhash) rows."""
+    def save_cluster_members(self, rows: Iterable[tuple[str, str, str | None, bytes, str, bytes, str]]) -> None:
+        """Upsert (article_id, model, day, vector, terms JSON, minhash, days JSON) rows."""
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO cluster_members(article_id, model, day, vector, terms,"
-                " minhash) VALUES (?,?,?,?,?,?)", list(rows))
+                " minhash, days) VALUES (?,?,?,?,?,?,?)", list(rows))
 
     def cluster_members(self, model: str, first_day: str | None = None,
                         last_day: str | None = None, article_ids: Iterable[str] = ()) -> list[sqlite3.Row]:
         """Clustered articles of ``model`` placed between two days (inclusive), plus those
         placed on no day, plus the given ids; each row with its story id (or NULL)."""
-        select = ("SELECT m.article_id, m.day, m.vector, m.terms, m.minhash, sa.story_id"
+        select = ("SELECT m.article_id, m.day, m.vector, m.terms, m.minhash, m.days, sa.story_id"
                   " FROM cluster_members m LEFT JOIN story_articles sa"
                   " ON sa.article_id = m.article_id WHERE m.model=?")
         rows: dict[str, sqlite3.Row] = {}

@@ -64,4 +64,14 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX cluster_members_day ON cluster_members(day)",
         "CREATE INDEX derivations_child ON derivations(child)",
     ],
+    # 3: clustering by the days an article reports on; merged stories' old ids
+    [
+        # The earlier days (ISO dates, JSON list) a clustered article's title and lead report
+        # on, beside the day it is placed at.
+        "ALTER TABLE cluster_members ADD COLUMN days TEXT NOT NULL DEFAULT '[]'",
+        # A story merged into another (or emptied into it by its members moving) leaves its
+        # id here, so links to it (the web UI, saved briefings) reach the story it went into.
+        """CREATE TABLE story_redirects(old TEXT PRIMARY KEY, new TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    ],
 ]

@@ -1,25 +1,34 @@
 """Incremental story clustering: articles arriving run after run -> stories.
 
-Takes the run's new articles (their document vectors, salient terms and days) and the
-stored members of the stories active around those days; gives each new article a story, and
-the merges and splits that arriving articles caused.
+Takes the run's new articles (their document vectors, salient terms, days and the earlier
+days they report on) and the stored members of the stories around those days; gives each new
+article a story, and the merges and splits that arriving articles caused.
 
-An article joins the story whose members of the last ``cluster_window_days`` (around the
-article's day) it is most similar to on average, when that average reaches
-``cluster_threshold``; otherwise it starts a story. Comparing with a story's recent members,
-not its whole history, lets long-running stories drift (a flood, then the inquiry, then the
-trial) while every step stays close to the previous one.
+Placement: an article joins the story it is most linked to, when the link reaches
+``cluster_threshold``; otherwise it starts a story. The link is the mean of the
+``cluster_linkage_top`` best affinities between the article and the story's members of the
+last ``cluster_horizon_days``, an affinity being the cosine of the two document vectors less
+an age penalty (``cluster_age_penalty`` a week beyond ``cluster_age_grace_days``) for the days
+between the two happenings: a follow-up a week later still joins when it is close, and an
+older story needs more evidence. A happening's days are its article's publication day and the
+dates its title and lead report on (a report of Friday's flood published on Tuesday is about
+Friday). The best few members, not all of them: a large story has more close members to offer
+(a stronger attractor), and a long one is not diluted by its first days.
+
+Merges and splits compare on average with the members of the last ``cluster_window_days``
+(around each member's day), not a story's whole history, which lets long-running stories drift
+(a flood, then the inquiry, then the trial) while every step stays close to the previous one.
 
 Blocking: candidate stories come from an approximate nearest-neighbour index (usearch HNSW)
-over the document vectors of articles in the time window, plus articles sharing salient terms
+over the document vectors of articles in the horizon, plus articles sharing salient terms
 (named entities, else capitalised words): never from an all-pairs comparison. The Spark
 engine finds the same candidates with Spark jobs and passes them to :meth:`Clusterer.assign`.
 
 Order: new articles are processed by (day, id), so within one run the input order does not
 matter at all. Across runs, a merge pass joins touched stories whose members became similar
 on average, and a split pass moves out members that no longer fit the story they are in;
-both are recorded in the story's history. ``tests/test_cluster.py`` states the tolerance
-left for arrival order.
+both are recorded in the story's history. ``tests/story/test_cluster.py`` states the
+tolerance left for arrival order.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ class Member:
     vector: np.ndarray
     terms: frozenset[str]
     story: str | None = None  # story key (a stored story id, or "new:<article id>")
+    days: frozenset[int] = frozenset()  # earlier days it reports on (proleptic ordinals)
 
 
 @dataclass(slots=True)
@@ -75,6 +85,7 @@ class Clusterer:
     def __init__(self, config: AnalysisConfig):
         self.config = config
         self.window = config.cluster_window_days
+        self.horizon = max(config.cluster_horizon_days, config.cluster_window_days)
 
     def assign(self, new: list[Member], pool: list[Member],
                near: dict[str, set[str]] | None = None) -> Assignment:
@@ -103,11 +114,17 @@ class Clusterer:
             members[m.id] = m
             by_story[best].append(m.id)
             touched.add(best)
-        self._merge(touched, by_story, members, neighbours, result)
+        # Merges and splits compare within the window: neighbours beyond it (the horizon's)
+        # could not change their averages, and weighing every pair of their stories again
+        # after each merge tripled the clustering time of a large store.
+        close = {a: [n for n in ids if n in members
+                     and self._apart(members[a], members[n]) <= self.window]
+                 for a, ids in neighbours.items()}
+        self._merge(touched, by_story, members, close, result)
         # Stories next to the new articles are reconsidered too: an early arrival may hold
         # an article that now fits a story this run grew.
-        nearby = {members[n].story for ids in neighbours.values() for n in ids
-                  if n in members and members[n].story is not None}
+        nearby = {members[n].story for ids in close.values() for n in ids
+                  if members[n].story is not None}
         self._refine(touched, nearby, by_story, members, result)
         for m in order:
             result.story_of[m.id] = m.story  # type: ignore[assignment]
@@ -116,7 +133,7 @@ class Clusterer:
     # ------------------------------------------------------------------ steps
     def _neighbours(self, new: list[Member], pool: list[Member],
                     near: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
-        """For each new member, its candidate neighbours within the window."""
+        """For each new member, its candidate neighbours within the horizon."""
         everyone = pool + new
         if not new:
             return {}
@@ -127,7 +144,7 @@ class Clusterer:
         for m in new:
             found = sorted(position[n] for n in near.get(m.id, ()) if n in position)
             out[m.id] = [everyone[i].id for i in found
-                         if everyone[i].id != m.id and self._in_window(m, everyone[i])]
+                         if everyone[i].id != m.id and self._apart(m, everyone[i]) <= self.horizon]
         return out
 
     def candidates(self, new: list[Member], everyone: list[Member]) -> dict[str, set[str]]:
@@ -156,16 +173,28 @@ class Clusterer:
             out[m.id] = {everyone[i].id for i in near}
         return out
 
-    def _in_window(self, a: Member, b: Member) -> bool:
-        return a.day is None or b.day is None or abs(a.day - b.day) <= self.window
+    @staticmethod
+    def _apart(a: Member, b: Member) -> int:
+        """Days between the happenings of two members: the closest of their publication days
+        and the days they report on (0 when either is undated)."""
+        if a.day is None or b.day is None:
+            return 0
+        return min(abs(x - y) for x in a.days | {a.day} for y in b.days | {b.day})
 
     def _score(self, m: Member, story_members: list[str], members: dict[str, Member]) -> float:
-        """Mean cosine of ``m`` to the story's members within its window."""
-        recent = [members[i].vector for i in story_members
-                  if i != m.id and self._in_window(m, members[i])]
-        if not recent:
+        """The link of ``m`` to a story: the mean of its best ``cluster_linkage_top``
+        affinities (cosine less the age penalty) to the story's members in the horizon."""
+        config = self.config
+        others = [members[i] for i in story_members if i != m.id]
+        apart = np.array([self._apart(m, o) for o in others], dtype=np.float32)
+        near = apart <= self.horizon
+        if not near.any():
             return -1.0
-        return float(np.mean(np.stack(recent) @ m.vector))
+        cosines = np.stack([o.vector for o, ok in zip(others, near) if ok]) @ m.vector
+        penalty = config.cluster_age_penalty / 7.0 * np.maximum(
+            0.0, apart[near] - config.cluster_age_grace_days)
+        affinity = np.sort(cosines - penalty)[::-1]
+        return float(affinity[:config.cluster_linkage_top].mean())
 
     def _mean_similarity(self, a: list[str], b: list[str], members: dict[str, Member]) -> float | None:
         """Average linkage between two stories over their pairs within the window."""

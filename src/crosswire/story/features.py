@@ -1,7 +1,7 @@
 """Features: ParsedArticles -> :class:`Features` (document vector, salient terms, MinHash).
 
 What placement compares (the vector of title and lead, the names an article is about, its
-day) and what lineage blocks on (MinHash of the unquoted shingles), computed once per article
+day and the days it reports on) and what lineage blocks on (MinHash of the unquoted shingles), computed once per article
 and stored beside its place, so a later run compares with stored articles without their
 parses. The embedder is passed in: the engines decide where vectors are encoded.
 """
@@ -45,6 +45,27 @@ def terms(parsed: ParsedArticle, lead_chars: int) -> frozenset[str]:
     return frozenset(w.lower() for w in _CAPITALISED.findall(text) if w not in _STOP)
 
 
+_FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def happening_days(parsed: ParsedArticle, lead_chars: int, horizon: int) -> frozenset[int]:
+    """The days (proleptic ordinals) the title and lead date what they report: the full dates
+    of their timexes from ``horizon`` days before publication up to its day (later dates are
+    plans, not happenings; older ones lie beyond any story the article is compared with).
+    Empty for an undated article or one the NLP stage did not parse."""
+    published = day_of(parsed.article.published)
+    if published is None:
+        return frozenset()
+    out = set()
+    for timex in parsed.timexes:
+        value = timex.value or ""
+        if timex.type == "DATE" and timex.span[0] < lead_chars and _FULL_DATE.fullmatch(value):
+            day = day_of(value)
+            if day is not None and published - horizon <= day < published:
+                out.add(day)
+    return frozenset(out)
+
+
 def day_of(value: str | None) -> int | None:
     """The proleptic ordinal of an ISO date's day, None when there is none."""
     if not value:
@@ -71,4 +92,6 @@ def features_of(parsed: ParsedArticle, vector: np.ndarray, config: AnalysisConfi
     doc = doc or lineage.make_doc(parsed, config.provenance_min_words)
     return Features(id=parsed.id, day=day_of(parsed.article.published), vector=vector,
                     terms=terms(parsed, config.cluster_lead_chars),
+                    days=happening_days(parsed, config.cluster_lead_chars,
+                                        config.cluster_horizon_days),
                     signature=lineage.signature_bytes(lineage.signature(doc, config.minhash_perm)))

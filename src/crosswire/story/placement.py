@@ -45,9 +45,10 @@ def not_clustered(article_ids: list[str], model: str, store: Store) -> set[str]:
 
 
 def window_rows(fresh: list[Features], config: Config, model: str, store: Store) -> list:
-    """Stored ``cluster_members`` rows of the run's time window (not this run's articles)."""
+    """Stored ``cluster_members`` rows within ``cluster_horizon_days`` of the run's days (not
+    this run's articles)."""
     ids = {f.id for f in fresh}
-    return [r for r in _window_rows(fresh, config.analysis.cluster_window_days, model, store)
+    return [r for r in _window_rows(fresh, config.analysis.cluster_horizon_days, model, store)
             if r["article_id"] not in ids]
 
 
@@ -55,13 +56,14 @@ def stored_features(rows: Iterable) -> list[tuple[Features, str | None]]:
     """Features of stored ``cluster_members`` rows, each with its story id (or None)."""
     return [(Features(id=r["article_id"], day=day_of(r["day"]),
                       vector=np.frombuffer(r["vector"], dtype=np.float32),
-                      terms=frozenset(json.loads(r["terms"])), signature=bytes(r["minhash"] or b"")),
+                      terms=frozenset(json.loads(r["terms"])), signature=bytes(r["minhash"] or b""),
+                      days=frozenset(d for d in map(day_of, json.loads(r["days"])) if d is not None)),
              r["story_id"]) for r in rows]
 
 
 def members_of(features: Iterable[tuple[Features, str | None]]) -> list[Member]:
     """Clustering members (mutable: the clusterer moves them between stories)."""
-    return [Member(f.id, f.day, f.vector, f.terms, story) for f, story in features]
+    return [Member(f.id, f.day, f.vector, f.terms, story, f.days) for f, story in features]
 
 
 def assign(fresh: list[Features], rows: list, config: Config, store: Store,
@@ -153,8 +155,15 @@ def story_ids(placement: Placement, store: Store) -> dict[str, str]:
 
 
 def save(placement: Placement, stories: list[Story], store: Store, model: str) -> None:
-    """Save the made stories and the new articles' features; drop emptied stories."""
-    store.delete_stories(sorted(placement.gone))
+    """Save the made stories and the new articles' features; drop emptied stories, each
+    redirected to the saved story that holds most of its former members."""
+    saved_in = {a: s.id for s in stories for a in s.article_ids}
+    into = {}
+    for gone, former in store.story_members(sorted(placement.gone)).items():
+        went = Counter(saved_in[a] for a in former if a in saved_in)
+        if went:
+            into[gone] = min(went, key=lambda sid: (-went[sid], sid))
+    store.delete_stories(sorted(placement.gone), into)
     store.save_stories(stories)
     store.save_cluster_members(_member_rows(placement, model))
 
@@ -184,5 +193,5 @@ def _member_rows(placement: Placement, model: str) -> list[tuple]:
             day = max(days) if days else None  # type: ignore[type-var]
         rows.append((f.id, model, date.fromordinal(day).isoformat() if day else None,
                      np.asarray(f.vector, dtype=np.float32).tobytes(), json.dumps(sorted(f.terms)),
-                     f.signature))
+                     f.signature, json.dumps([date.fromordinal(d).isoformat() for d in sorted(f.days)])))
     return rows

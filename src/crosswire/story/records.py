@@ -31,6 +31,7 @@ class Features:
     vector: np.ndarray = field(compare=False)  # document vector (title and lead), unit length
     terms: frozenset[str] = frozenset()  # salient names
     signature: bytes = b""  # MinHash values (uint64) of its unquoted shingles
+    days: frozenset[int] = frozenset()  # earlier days its title and lead report on
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,16 +241,30 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         return render_page(request, "stories.html", data, outlets=store.outlets(),
                            entity_names=[e["name"] for e in all_entities()[:300]])
 
+    def merged_away(request: Request, story_id: str) -> RedirectResponse | None:
+        """A permanent redirect to the story a merged-away story went into (same page, same
+        query), or None when the story is stored or was never merged."""
+        if store.story(story_id) is not None or (target := store.redirect(story_id)) is None:
+            return None
+        url = request.url.path.replace(f"/{story_id}", f"/{target}", 1)
+        if request.url.query:
+            url += f"?{request.url.query}"
+        return RedirectResponse(url, 301)
+
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story's briefing JSON")
-    def api_story(story_id: str) -> dict[str, Any]:
+    def api_story(request: Request, story_id: str) -> dict[str, Any]:
         """The briefing JSON (contract crosswire/briefing@1, schema at
-        /api/schema/briefing.json) holding this story and its articles."""
-        return load_story(_checked_id(story_id, "s"))
+        /api/schema/briefing.json) holding this story and its articles; a story merged into
+        another redirects there (301)."""
+        story_id = _checked_id(story_id, "s")
+        return merged_away(request, story_id) or load_story(story_id)  # type: ignore[return-value]
 
     @app.get("/stories/{story_id}", include_in_schema=False)
     def story_page(request: Request, story_id: str, claim: str | None = None,
                    all_sources: bool = False) -> Response:
         story_id = _checked_id(story_id, "s")
+        if moved := merged_away(request, story_id):
+            return moved
         if request.query_params.get("format") == "json":
             return JSONResponse(load_story(story_id))
         document, b = story_view(story_id)
@@ -267,7 +281,9 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     @app.get("/stories/{story_id}/briefing.{fmt}", tags=["stories"],
              summary="Download a story's briefing as Markdown, self-contained HTML or JSON")
-    def story_download(story_id: str, fmt: Literal["md", "html", "json"]) -> Response:
+    def story_download(request: Request, story_id: str, fmt: Literal["md", "html", "json"]) -> Response:
+        if moved := merged_away(request, _checked_id(story_id, "s")):
+            return moved
         document, b = story_view(_checked_id(story_id, "s"))
         name = f"crosswire-{story_id}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
