@@ -166,8 +166,9 @@ class AnalysisConfig:
     # ``cluster_horizon_days``; an affinity is the MiniLM cosine of title and lead, less
     # ``cluster_age_penalty`` for every week the two happenings lie apart beyond
     # ``cluster_age_grace_days`` (a story a month older than the article needs a cosine 0.39
-    # higher than one of yesterday). Happenings are dated by the publication day and the full dates the title and
-    # lead name, so a follow-up days later that names the day of the event is not "old".
+    # higher than one of yesterday). Happenings are dated by the publication day and the full
+    # dates the title and lead name, so a follow-up days later that names the day of the event
+    # is not "old".
     # Best-of-three rather than the mean of every member: a large story offers more close
     # members (a stronger attractor) and a long one is not diluted by its early members.
     # Threshold 0.6 unchanged since issue 4 (BASIL); the horizon, grace, penalty and top-3

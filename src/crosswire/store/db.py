@@ -301,7 +301,8 @@ class Store:
             conn.executemany("INSERT OR IGNORE INTO embeddings(key, dim, vector) VALUES (?,?,?)",
                              [(k, dim, v) for k, v in vectors.items()])
 
-    def save_cluster_members(self, rows: Iterable[tuple[str, str, str | None, bytes, str, bytes, str]]) -> None:
+    def save_cluster_members(
+            self, rows: Iterable[tuple[str, str, str | None, bytes, str, bytes, str]]) -> None:
         """Upsert (article_id, model, day, vector, terms JSON, minhash, days JSON) rows."""
         with self.transaction() as conn:
             conn.executemany(

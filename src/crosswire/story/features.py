@@ -1,9 +1,10 @@
 """Features: ParsedArticles -> :class:`Features` (document vector, salient terms, MinHash).
 
 What placement compares (the vector of title and lead, the names an article is about, its
-day and the days it reports on) and what lineage blocks on (MinHash of the unquoted shingles), computed once per article
-and stored beside its place, so a later run compares with stored articles without their
-parses. The embedder is passed in: the engines decide where vectors are encoded.
+day and the days it reports on) and what lineage blocks on (MinHash of the unquoted
+shingles), computed once per article and stored beside its place, so a later run compares
+with stored articles without their parses. The embedder is passed in: the engines decide where
+vectors are encoded.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ def stored_features(rows: Iterable) -> list[tuple[Features, str | None]]:
     return [(Features(id=r["article_id"], day=day_of(r["day"]),
                       vector=np.frombuffer(r["vector"], dtype=np.float32),
                       terms=frozenset(json.loads(r["terms"])), signature=bytes(r["minhash"] or b""),
-                      days=frozenset(d for d in map(day_of, json.loads(r["days"])) if d is not None)),
+                      days=frozenset(d for d in map(day_of, json.loads(r["days"]))
+                                     if d is not None)),
              r["story_id"]) for r in rows]
 
 
@@ -193,5 +194,6 @@ def _member_rows(placement: Placement, model: str) -> list[tuple]:
             day = max(days) if days else None  # type: ignore[type-var]
         rows.append((f.id, model, date.fromordinal(day).isoformat() if day else None,
                      np.asarray(f.vector, dtype=np.float32).tobytes(), json.dumps(sorted(f.terms)),
-                     f.signature, json.dumps([date.fromordinal(d).isoformat() for d in sorted(f.days)])))
+                     f.signature,
+                     json.dumps([date.fromordinal(d).isoformat() for d in sorted(f.days)])))
     return rows

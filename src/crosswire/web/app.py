@@ -281,7 +281,8 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     @app.get("/stories/{story_id}/briefing.{fmt}", tags=["stories"],
              summary="Download a story's briefing as Markdown, self-contained HTML or JSON")
-    def story_download(request: Request, story_id: str, fmt: Literal["md", "html", "json"]) -> Response:
+    def story_download(request: Request, story_id: str,
+                       fmt: Literal["md", "html", "json"]) -> Response:
         if moved := merged_away(request, _checked_id(story_id, "s")):
             return moved
         document, b = story_view(_checked_id(story_id, "s"))
