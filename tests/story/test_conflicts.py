@@ -9,6 +9,7 @@ case needs (a known miss is an xfail with its reason).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pytest
@@ -416,3 +417,29 @@ def test_independent_reports_dispute_only_firm_dates(first, second, firm):
     s = Timex(span=(0, 1), text=first[0], type="DATE", value=first[1])
     t = Timex(span=(0, 1), text=second[0], type="DATE", value=second[1])
     assert _firm_dates(s, t) is firm
+
+
+@pytest.mark.parametrize(("first", "second", "clash"), [
+    ("Vell, harbour master since 2019, quit on Tuesday.",
+     "Vell, who had been harbour master since 2021, quit on Tuesday.", True),
+    # a year after "the" names a thing: the charter of 1996, not when anything began
+    ("Vell, harbour master since 2019, quit on Tuesday.",
+     "Vell quit on Tuesday, the first resignation since the 1996 charter came into force.",
+     False),
+])
+def test_a_year_naming_a_thing_is_not_the_date_of_the_happening(first, second, clash):
+    from crosswire.records import Timex
+    from crosswire.story.conflicts import date_clash
+
+    def unit(index: int, text: str):
+        u = _unit(index, "ab"[index], index, text)
+        dates = []
+        for word, value in (("2019", "2019"), ("2021", "2021"), ("1996", "1996"),
+                            ("Tuesday", "2025-06-03")):
+            if word in text:
+                at = text.index(word)
+                dates.append(Timex(span=(at, at + len(word)), text=word, type="DATE",
+                                   value=value))
+        return dataclasses.replace(u, dates=tuple(dates), published="2025-06-05")
+
+    assert (date_clash(unit(0, first), unit(1, second)) is not None) is clash

@@ -230,6 +230,7 @@ def date_conflict(a: Unit, b: Unit) -> bool:
 
 
 _BEFORE_DATE = re.compile(r"(\w+)\W*(?:the\s+)?$")
+_YEAR = re.compile(r"\d{4}")
 
 
 def date_clash(a: Unit, b: Unit) -> tuple[Timex, Timex] | None:
@@ -266,7 +267,13 @@ def _date_words(timex: Timex) -> str:
 
 
 def _date_frame(timex: Timex, unit: Unit) -> str | None:
-    match = _BEFORE_DATE.search(unit.claim.text[:timex.span[0] - unit.claim.span[0]])
+    """The word before a date ("since 2021": since), past a "the" ("on the 5th": on); but a
+    year after "the" names a thing ("since the 1996 constitution": the constitution of 1996,
+    not when the claim's happening began), so its frame is "the"."""
+    before_date = unit.claim.text[:timex.span[0] - unit.claim.span[0]]
+    if _YEAR.fullmatch(timex.text.strip()) and re.search(r"\bthe\s+$", before_date, re.I):
+        return "the"
+    match = _BEFORE_DATE.search(before_date)
     return match.group(1).lower() if match else None
 
 
