@@ -7,7 +7,8 @@ the aligned claim that holds most of them.
 
 Where each kind is looked for:
 - ``date``, ``place``, ``certainty``, ``attribution`` (of a claim): between the claims of one
-  group, the same happening or statement told by several articles;
+  group, the same happening or statement told by several articles; ``date`` also between
+  claims not grouped whose event frames tell one happening (frames.py), firm dates only;
 - ``number``: between the figures of one quantity, a cluster of figures of claims that say the
   same thing (or nearly) and count the same kind of thing; figures from different claimants are
   shown as claimants, an earlier figure superseded by a later one as a revision;
