@@ -3,18 +3,14 @@ extraction-quality gate on a slice of the article extraction benchmark."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from crosswire.clean import Cleaner, classify_line, normalise_date, normalise_time, outlet_from_url
 from crosswire.config import CleanConfig
 from crosswire.records import Article, RawDocument
-
-ROOT = Path(__file__).resolve().parents[1]
+from scripts import load_script
 
 # ----------------------------------------------------------------- line rules: boilerplate
 
@@ -412,7 +408,6 @@ PROSE_2 = "Ferry passengers were sent to the old quay, where two extra crossings
 PROSE_3 = "The board expects to publish the divers' report before the end of the month."
 
 
-
 @pytest.mark.parametrize(("line", "reason"), [
     ("Invalid email address.", "newsletter"),
     ("Please re-enter.", "form"),
@@ -708,16 +703,7 @@ def test_feed_fragment_markup_hints():
 # ----------------------------------------------------------------- extraction quality gate
 
 
-def load_eval(name: str):
-    """An eval/ script as a module (eval/ is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(f"crosswire_eval_{name}", ROOT / "eval" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-EXTRACTION = load_eval("extraction")
+EXTRACTION = load_script("eval", "extraction")
 
 
 @pytest.mark.skipif(not EXTRACTION.DATA.is_dir(), reason="../shared/data benchmark not present")

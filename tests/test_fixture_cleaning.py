@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from test_clean import load_eval
+from scripts import load_script
 
-CLEANING = load_eval("cleaning")
+CLEANING = load_script("eval", "cleaning")
 
 
 def test_fixture_corpus_cleaning_matches_ground_truth(config):

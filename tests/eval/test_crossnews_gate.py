@@ -14,25 +14,11 @@ Each event is analysed alone in a fresh store, as ``crosswire analyze`` would, a
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts import load_script
 
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("crosswire_eval_crossnews",
-                                                  ROOT / "eval" / "crossnews.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-CROSSNEWS = _load_eval()
+CROSSNEWS = load_script("eval", "crossnews")
 HAVE_DATA = CROSSNEWS.SCORER.exists() and all(p.is_dir() for p in CROSSNEWS.SETS.values())
 
 EVENTS = ["14", "18", "24", "36", "44", "59", "62"]

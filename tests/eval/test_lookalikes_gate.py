@@ -5,26 +5,16 @@ pair kept apart and every event whole. A few seconds with the packaged models.""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "fixtures" / "lookalikes"
 
 
-def _load_eval():
-    sys.path.insert(0, str(ROOT / "eval"))
-    spec = importlib.util.spec_from_file_location("crosswire_eval_newscluster",
-                                                  ROOT / "eval" / "newscluster.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_look_alike_events_stay_apart_and_whole():
-    newscluster = _load_eval()
+    newscluster = load_script("eval", "newscluster")
     result = newscluster.run(*newscluster.load(DATA))
     assert result["placed"] == result["articles"] == 22
     # Measured 2026-12-03: P 1.000, R 1.000 (8 stories for 8 events).

@@ -8,25 +8,11 @@ detection or normalisation quality fails here.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts import load_script
 
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("crosswire_eval_timebank",
-                                                  ROOT / "eval" / "timebank.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-TIMEBANK = _load_eval()
+TIMEBANK = load_script("eval", "timebank")
 
 # Measured on the slice (2026-11-24): relaxed F1 0.917, strict F1 0.831, type accuracy
 # 0.940, value F1 0.763.

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import html as htmllib
 import http.client
-import importlib.util
 import io
 import json
 import logging
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +35,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from fictional import build_store
+from htmlcheck import unsafe
 from markupsafe import escape
+from webtools import TOKEN, serve, web_config
 
 from crosswire.engine import local
 from crosswire.store import Store
@@ -46,22 +47,9 @@ from crosswire.web import create_app
 from crosswire.web.queries import entity_key
 from crosswire.web.security import BRIEFING_CSP, CSP
 from samples import html_page, json_article, jsonl, rss_feed
+from scripts import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-from fictional import build_store
-from htmlcheck import unsafe
-from webtools import TOKEN, serve, web_config
-
-
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("crosswire_bench_load", ROOT / "bench" / "load.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look it up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-LOAD = _load_bench()
+LOAD = load_script("bench", "load")
 APP_JS = {"/static/app.js"}
 
 # Payloads, each with its own marker so a failure names the one that got through.
