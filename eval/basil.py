@@ -55,6 +55,13 @@ def pairwise(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> dict[st
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+def print_scores(result: dict, anchor: str = "") -> None:
+    """The B-cubed and pairwise lines every clustering evaluation prints."""
+    b, p = result["bcubed"], result["pairwise"]
+    print(f"  B-cubed  P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}{anchor}")
+    print(f"  pairwise P {p['p']:.3f}  R {p['r']:.3f}  F1 {p['f1']:.3f}")
+
+
 def load(limit: int | None = None) -> list[dict]:
     articles = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(BASIL.glob("*/*.json"))]
     articles.sort(key=lambda a: (a["date"], a["uuid"]))
@@ -121,11 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        b, p = result["bcubed"], result["pairwise"]
         print(f"BASIL {result['articles']} articles, {result['events']} events, model {args.model}:"
               f" {result['stories']} stories in {result['seconds']} s")
-        print(f"  B-cubed  P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}   (anchor F1 0.947)")
-        print(f"  pairwise P {p['p']:.3f}  R {p['r']:.3f}  F1 {p['f1']:.3f}")
+        print_scores(result, "   (anchor F1 0.947)")
     return 0
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from basil import bcubed, pairwise  # noqa: E402
+from basil import bcubed, pairwise, print_scores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "newscluster-dev"
@@ -74,11 +74,9 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        b, p = result["bcubed"], result["pairwise"]
         print(f"{args.data.name} {result['articles']} articles, {result['events']} events: "
               f"{result['stories']} stories ({result['placed']} placed) in {result['seconds']} s")
-        print(f"  B-cubed  P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
-        print(f"  pairwise P {p['p']:.3f}  R {p['r']:.3f}  F1 {p['f1']:.3f}")
+        print_scores(result)
     return result
 
 
