@@ -91,21 +91,17 @@ def find(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
             continue
         group = [units[i] for i in members]
         findings += _dates(group)
+        findings += _tallies(group)
+        findings += _places(group, regions, people)
+        findings += _certainty(group, scores, config)
     # One happening told in other words (frames.py): its dates, as a group's, but firm ones
     # only: claims not grouped as one often date two steps of it ("in 2012" / "Christmas Day").
-    told = [_told(f) for f in findings]
+    told = [_told(f) for f in findings if f.conflict and f.conflict.kind == "date"]
     dated = [u.index for u in units if u.dates]
     for a, b in frames.same_happenings(units, scores, group_of, config.frame_pair_floor, dated):
         # A clash a group already shows (the same dates in the same articles) is told once.
         findings += [f for f in _dates([a, b], firm=True)
                      if not any(_told(f) <= seen for seen in told)]
-    for members in groups:
-        if len(members) < 2:
-            continue
-        group = [units[i] for i in members]
-        findings += _tallies(group)
-        findings += _places(group, regions, people)
-        findings += _certainty(group, scores, config)
     quoted = _quotes(units, config, entity_ids, places)
     for members in groups:
         if len(members) > 1:
