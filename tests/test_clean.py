@@ -584,6 +584,17 @@ def test_language_is_detected_and_non_english_kept():
     assert "cuarenta barcos" in article.text
 
 
+def test_language_of_a_one_line_brief_is_told_with_its_title():
+    # A wire brief that cleaning cut to its dateline sentence: alone it is too short to tell.
+    body = "ORRIN BAY — Gulls fire manager Teo Brandt."
+    fields = (("title", "Gulls fire manager Teo Brandt after losing season"),)
+    alone = clean_text(body)
+    titled = Cleaner()(RawDocument(source="t.json", format="json", raw=json.dumps(
+        {"title": fields[0][1], "text": body}).encode(), fields=fields))
+    assert alone.language is None
+    assert titled.language == "en"
+
+
 # ----------------------------------------------------------------- cross-article evidence
 
 FOOTER = "The Harbour Times is published by the Coast Press Cooperative."
