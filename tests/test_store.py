@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 
@@ -127,3 +128,40 @@ def test_skipped_and_parsed_roundtrip(tmp_path):
         store.add_parsed([parsed], "v1")
         assert store.parsed([article.id], "v1") == {article.id: parsed}
         assert store.parsed([article.id], "v2") == {}
+
+
+def test_story_digest_is_kept_on_save_and_filled_by_the_migration(tmp_path):
+    from crosswire.records import AlignedClaim, Conflict, ConflictSide, Story, SummarySentence, to_dict
+
+    def claim(n: int, status: str, conflicts: int = 0, possible: int = 0) -> AlignedClaim:
+        side = ConflictSide(text="x", article_ids=("a_1",))
+        made = Conflict(kind="number", summary="s", sides=(side, side))
+        return AlignedClaim(id=f"c{n}", text=f"claim {n}", status=status,
+                            independent_sources=1, mentions=(),
+                            conflicts=(made,) * conflicts, possible_conflicts=(made,) * possible)
+
+    raw, article = _article("Body text of the article.")
+    story = Story(id="s_1", title="t", article_ids=(article.id,), claims=(
+        claim(1, "corroborated"), claim(2, "corroborated"), claim(3, "single-source"),
+        claim(4, "disputed", conflicts=2, possible=1)),
+        summary=(SummarySentence(sentence="The lede.", cites=()),))
+    expected = {"lede": "The lede.", "corroborated": 2, "single_source": 1, "disputes": 2,
+                "possible": 1}
+    with Store(tmp_path / "s.db") as store:
+        store.add_article(raw, article)
+        store.save_stories([story])
+        row = dict(store.query("SELECT * FROM stories")[0])
+        assert {k: row[k] for k in expected} == expected
+    # A store of the schema before the digest: its stories get one when it is opened.
+    conn = sqlite3.connect(tmp_path / "old.db")
+    for statements in MIGRATIONS[:3]:
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version=3")
+    conn.execute("INSERT INTO stories(id, title, size, data, updated_at) VALUES (?,?,?,?,?)",
+                 ("s_1", "t", 1, json.dumps(to_dict(story)), "2026-01-01T00:00:00Z"))
+    conn.commit()
+    conn.close()
+    with Store(tmp_path / "old.db") as store:
+        row = dict(store.query("SELECT * FROM stories")[0])
+        assert {k: row[k] for k in expected} == expected

@@ -68,7 +68,7 @@ def test_openapi_describes_the_api_only(client: TestClient) -> None:
             "/api/ingest/upload", "/api/ingest/feed"} <= paths
     assert not any(p in paths for p in ("/stories", "/entities", "/ingest", "/"))
     params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
-    assert params == {"q", "date_from", "date_to", "outlet", "entity", "sort", "page"}
+    assert params == {"q", "date_from", "date_to", "outlet", "entity", "sort", "show", "page"}
     # No interactive docs: they would load scripts from a CDN.
     assert client.get("/docs").status_code == 404
 
@@ -124,6 +124,58 @@ def test_story_list_rejects_bad_parameters(client: TestClient, query: str) -> No
 def test_story_list_page_beyond_the_end_shows_the_last(client: TestClient) -> None:
     data = client.get("/api/stories?page=99").json()
     assert data["page"] == data["pages"] == 1 and data["total"] == 3
+
+
+def test_story_list_counts_what_the_story_page_shows(client: TestClient) -> None:
+    for listed in client.get("/api/stories").json()["stories"]:
+        story = client.get(f"/api/stories/{listed['id']}").json()["stories"][0]
+        statuses = [c["status"] for c in story["claims"]]
+        assert listed["corroborated"] == statuses.count("corroborated")
+        assert listed["single_source"] == statuses.count("single-source")
+        assert listed["disputes"] == sum(len(c.get("conflicts", [])) for c in story["claims"])
+        assert listed["possible_differences"] == sum(
+            len(c.get("possible_conflicts", [])) for c in story["claims"])
+        assert listed["independent_sources"] == story["independent_sources"]
+
+
+def test_story_list_puts_what_needs_attention_first(client: TestClient) -> None:
+    data = client.get("/api/stories").json()
+    assert data["query"]["sort"] == "attention"
+    keys = [(s["disputes"], s["possible_differences"]) for s in data["stories"]]
+    assert keys == sorted(keys, reverse=True) and keys[0][0] > 0
+    disputed = client.get("/api/stories?show=disputed").json()["stories"]
+    assert disputed and all(s["disputes"] for s in disputed)
+    assert {s["id"] for s in disputed} == {s["id"] for s in data["stories"] if s["disputes"]}
+    single = client.get("/api/stories?show=single").json()["stories"]
+    assert {s["id"] for s in single} == {
+        s["id"] for s in data["stories"] if s["independent_sources"] == 1}
+    assert client.get("/api/stories?show=everything").status_code == 422
+
+
+def test_story_list_exports_csv_with_the_same_filters(client: TestClient) -> None:
+    import csv
+    import io
+
+    response = client.get("/api/stories.csv?show=disputed")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    listed = client.get("/api/stories?show=disputed").json()["stories"]
+    assert [r["id"] for r in rows] == [s["id"] for s in listed]
+    assert [int(r["disputes"]) for r in rows] == [s["disputes"] for s in listed]
+    assert rows[0]["outlets"] == "; ".join(listed[0]["outlets"])
+    # The page links the export of what it shows.
+    assert "/api/stories.csv?show=disputed" in client.get("/stories?show=disputed").text
+
+
+def test_story_csv_cells_never_run_as_formulas() -> None:
+    from crosswire.web.queries import CSV_COLUMNS, story_csv
+
+    story = dict.fromkeys(CSV_COLUMNS, "")
+    story.update(title="=HYPERLINK(\"http://x.example\")", lede="+1 more", outlets=["@outlet"])
+    text = story_csv({"stories": [story]})
+    assert "'=HYPERLINK" in text and "'+1 more" in text and "'@outlet" in text
 
 
 def test_story_list_page_renders_filters_and_cards(client: TestClient) -> None:

@@ -30,7 +30,7 @@ from ..records import (
     from_dict,
     to_dict,
 )
-from .migrations import MIGRATIONS
+from .migrations import DIGEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -244,6 +244,7 @@ class Store:
                      json.dumps(to_dict(story)), _stamp()))
                 conn.executemany("INSERT OR REPLACE INTO story_articles(story_id, article_id)"
                                  " VALUES (?,?)", [(story.id, a) for a in story.article_ids])
+                conn.execute(DIGEST + " WHERE id=?", (story.id,))
             for d in derivations:
                 conn.execute(
                     "INSERT OR REPLACE INTO derivations(parent, child, kind, score, data)"
@@ -414,11 +415,13 @@ class Store:
     def story_rows(self) -> list[sqlite3.Row]:
         """One row per story for listings, without decoding story data: id, title (the
         story's, else its first titled article's), size, independent_sources,
-        first_published, last_published, outlets (a JSON list), updated_at."""
+        first_published, last_published, outlets (a JSON list), updated_at, and the digest
+        (lede, corroborated, single_source, disputes, possible: see migrations.DIGEST)."""
         return self.query(
             "SELECT s.id, COALESCE(s.title, (SELECT a2.title FROM story_articles sa2 JOIN articles"
             " a2 ON a2.id = sa2.article_id WHERE sa2.story_id = s.id AND a2.title IS NOT NULL"
             " ORDER BY COALESCE(a2.published, '9999'), a2.id LIMIT 1)) AS title, s.size, s.updated_at,"
+            " s.lede, s.corroborated, s.single_source, s.disputes, s.possible,"
             " json_extract(s.data, '$.independent_sources') AS independent_sources,"
             " MIN(a.published) AS first_published, MAX(a.published) AS last_published,"
             " json_group_array(DISTINCT a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets"

@@ -3,6 +3,22 @@
 The schema version is SQLite's ``user_version``; migration N brings a store to version N.
 """
 
+# The story list's digest of a story, read from its stored data: the first summary sentence,
+# claims by status, disputed points (confident conflicts) and possible differences (the
+# conflicts below the dispute line). Run by migration 4 and on every save (a shipped
+# migration's text never changes: a later change of the digest is a new migration), so the
+# list and the story page count alike.
+DIGEST = """UPDATE stories SET
+    lede = json_extract(data, '$.summary[0].sentence'),
+    corroborated = (SELECT COUNT(*) FROM json_each(stories.data, '$.claims')
+                    WHERE json_extract(value, '$.status') = 'corroborated'),
+    single_source = (SELECT COUNT(*) FROM json_each(stories.data, '$.claims')
+                     WHERE json_extract(value, '$.status') = 'single-source'),
+    disputes = (SELECT COALESCE(SUM(json_array_length(value, '$.conflicts')), 0)
+                FROM json_each(stories.data, '$.claims')),
+    possible = (SELECT COALESCE(SUM(json_array_length(value, '$.possible_conflicts')), 0)
+                FROM json_each(stories.data, '$.claims'))"""
+
 MIGRATIONS: list[list[str]] = [
     # 1: raw inputs, articles, skipped items, parsed facts, stories, derivations, feeds, search
     [
@@ -73,5 +89,17 @@ MIGRATIONS: list[list[str]] = [
         # id here, so links to it (the web UI, saved briefings) reach the story it went into.
         """CREATE TABLE story_redirects(old TEXT PRIMARY KEY, new TEXT NOT NULL,
             at TEXT NOT NULL)""",
+    ],
+    # 4: what the story list shows of each story without decoding its data: the lede and
+    # how many claims are corroborated, rest on one source, or are disputed
+    [
+        "ALTER TABLE stories ADD COLUMN lede TEXT",
+        "ALTER TABLE stories ADD COLUMN corroborated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN single_source INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN disputes INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN possible INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX stories_disputes ON stories(disputes)",
+        # Stories stored before this version get theirs now (the store sets them on save).
+        DIGEST,
     ],
 ]

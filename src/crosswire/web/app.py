@@ -58,7 +58,8 @@ From = Annotated[str | None, Query(max_length=10, description="Stories published
 To = Annotated[str | None, Query(max_length=10, description="Stories published on or before this date.")]
 Outlet = Annotated[str | None, Query(max_length=200, description="Only stories carried by this outlet.")]
 Ent = Annotated[str | None, Query(max_length=200, description="Only stories naming this person or organisation (name or alias).")]
-Sort = Annotated[str | None, Query(max_length=10, description="relevance (with q), size or recent.")]
+Sort = Annotated[str | None, Query(max_length=10, description="relevance (with q), attention (disputed first: the default without q), size or recent.")]
+Show = Annotated[str | None, Query(max_length=10, description="all, disputed (stories with a disputed point) or single (resting on one independent source).")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 EntityQ = Annotated[str | None, Query(max_length=200, description="Names containing this.")]
 Kind = Annotated[Literal["speakers", "all"], Query(description="speakers (people and organisations) or all.")]
@@ -210,17 +211,21 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
     # ------------------------------------------------------------------ stories
     def story_filters(q: str | None, date_from: str | None, date_to: str | None,
                       outlet: str | None, entity: str | None, sort: str | None,
-                      page_no: int) -> dict[str, Any]:
+                      page_no: int, show: str | None = None,
+                      per_page: int | None = queries.PER_PAGE) -> dict[str, Any]:
         # An empty form field (date_from=) means "no filter", so values are checked here
         # rather than by a query pattern.
         for name, value in (("date_from", date_from), ("date_to", date_to)):
             if value and not re.match(DATE, value):
                 raise HTTPException(422, f"{name}: use YYYY, YYYY-MM or YYYY-MM-DD")
         if sort and sort not in queries.SORTS:
-            raise HTTPException(422, "sort: use relevance, size or recent")
+            raise HTTPException(422, f"sort: use {', '.join(queries.SORTS)}")
+        if show and show not in queries.SHOWS:
+            raise HTTPException(422, f"show: use {', '.join(queries.SHOWS)}")
         return queries.story_list(store, q=q, date_from=date_from or None,
                                   date_to=date_to or None, outlet=outlet or None,
-                                  entity=entity or None, sort=sort or None, page=page_no)
+                                  entity=entity or None, sort=sort or None, page=page_no,
+                                  show=show or None, per_page=per_page)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -228,16 +233,29 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     @app.get("/api/stories", tags=["stories"], summary="List and search stories")
     def api_stories(q: Q = None, date_from: From = None, date_to: To = None, outlet: Outlet = None,
-                    entity: Ent = None, sort: Sort = None, page: PageNo = 1) -> dict[str, Any]:
-        """Stories with their size, independent-source count, publication range and outlets,
-        filtered and sorted; 25 per page."""
-        return story_filters(q, date_from, date_to, outlet, entity, sort, page)
+                    entity: Ent = None, sort: Sort = None, show: Show = None,
+                    page: PageNo = 1) -> dict[str, Any]:
+        """Stories with their lede, size, independent-source count, claims corroborated and
+        resting on one source, disputed points and possible differences, publication range,
+        last update and outlets; filtered and sorted; 25 per page."""
+        return story_filters(q, date_from, date_to, outlet, entity, sort, page, show)
+
+    @app.get("/api/stories.csv", tags=["stories"], summary="The story list as CSV",
+             response_class=Response)
+    def stories_csv(q: Q = None, date_from: From = None, date_to: To = None,
+                    outlet: Outlet = None, entity: Ent = None, sort: Sort = None,
+                    show: Show = None) -> Response:
+        """Every story the same filters select (not one page), one row each, as
+        /api/stories gives them; outlets joined by "; "."""
+        data = story_filters(q, date_from, date_to, outlet, entity, sort, 1, show, per_page=None)
+        return Response(queries.story_csv(data), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="stories.csv"'})
 
     @app.get("/stories", include_in_schema=False)
     def stories_page(request: Request, q: Q = None, date_from: From = None, date_to: To = None,
                      outlet: Outlet = None, entity: Ent = None, sort: Sort = None,
-                     page: PageNo = 1) -> Response:
-        data = story_filters(q, date_from, date_to, outlet, entity, sort, page)
+                     show: Show = None, page: PageNo = 1) -> Response:
+        data = story_filters(q, date_from, date_to, outlet, entity, sort, page, show)
         return render_page(request, "stories.html", data, outlets=store.outlets(),
                            entity_names=[e["name"] for e in all_entities()[:300]])
 

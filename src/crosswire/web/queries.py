@@ -7,6 +7,8 @@ HTML pages render and the ``/api`` routes return, so every page and its JSON twi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -21,7 +23,15 @@ from ..store import Store
 PER_PAGE = 25
 # Source columns on a story page unless all are asked for.
 MAX_PANELS = 16
-SORTS = ("relevance", "size", "recent")
+# "attention": stories with disputed points first (most first), then those with possible
+# differences, newest first within each: what an analyst should open first.
+SORTS = ("relevance", "attention", "size", "recent")
+# "disputed": stories with a disputed point; "single": stories resting on one independent
+# source (however many articles carry it).
+SHOWS = ("all", "disputed", "single")
+CSV_COLUMNS = ("id", "title", "lede", "articles", "independent_sources", "corroborated",
+               "single_source", "disputes", "possible_differences", "first_published",
+               "last_published", "updated_at", "outlets", "url")
 
 
 def entity_key(name: str) -> str:
@@ -33,9 +43,11 @@ def entity_key(name: str) -> str:
 
 def story_list(store: Store, q: str | None = None, date_from: str | None = None,
                date_to: str | None = None, outlet: str | None = None, entity: str | None = None,
-               sort: str | None = None, page: int = 1) -> dict[str, Any]:
-    """Stories matching every given filter, sorted and paged. ``q`` is a full-text query over
-    article titles and text; dates keep stories whose publication range overlaps them."""
+               sort: str | None = None, page: int = 1, show: str | None = None,
+               per_page: int | None = PER_PAGE) -> dict[str, Any]:
+    """Stories matching every given filter, sorted and paged (``per_page`` None: one page of
+    all). ``q`` is a full-text query over article titles and text; dates keep stories whose
+    publication range overlaps them; ``show`` is one of SHOWS."""
     rows = [dict(r) for r in store.story_rows()]
     for row in rows:
         row["outlets"] = json.loads(row["outlets"] or "[]")
@@ -55,27 +67,60 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
     if entity and entity.strip():
         having = set(store.stories_with_entity(entity))
         rows = [r for r in rows if r["id"] in having]
-    sort = sort if sort in SORTS else ("relevance" if rank else "size")
+    show = show if show in SHOWS else "all"
+    if show == "disputed":
+        rows = [r for r in rows if r["disputes"]]
+    elif show == "single":
+        rows = [r for r in rows if (r["independent_sources"] or 0) == 1]
+    sort = sort if sort in SORTS else ("relevance" if rank else "attention")
+    # Every order ends on the id, so equal stories keep one order from request to request.
+    rows.sort(key=lambda r: r["id"])
     if sort == "relevance" and rank:
         rows.sort(key=lambda r: rank[r["id"]])
     elif sort == "recent":
         rows.sort(key=lambda r: (r["last_published"] or "", r["size"]), reverse=True)
+    elif sort == "size":
+        rows.sort(key=lambda r: (-r["size"], -(r["independent_sources"] or 0)))
     else:
-        sort = "size"
-        rows.sort(key=lambda r: (-r["size"], -(r["independent_sources"] or 0), r["id"]))
-    pages = max(1, math.ceil(len(rows) / PER_PAGE))
+        sort = "attention"
+        rows.sort(key=lambda r: r["last_published"] or "", reverse=True)
+        rows.sort(key=lambda r: (-r["disputes"], -r["possible"]))
+    size = per_page or max(1, len(rows))
+    pages = max(1, math.ceil(len(rows) / size))
     page = min(max(1, page), pages)
-    shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+    shown = rows[(page - 1) * size: page * size]
     return {
         "stories": [{
-            "id": r["id"], "title": r["title"], "articles": r["size"],
+            "id": r["id"], "title": r["title"], "lede": r["lede"], "articles": r["size"],
             "independent_sources": r["independent_sources"],
+            "corroborated": r["corroborated"], "single_source": r["single_source"],
+            "disputes": r["disputes"], "possible_differences": r["possible"],
             "first_published": r["first_published"], "last_published": r["last_published"],
-            "outlets": r["outlets"], "url": f"/stories/{r['id']}"} for r in shown],
-        "total": len(rows), "page": page, "pages": pages, "per_page": PER_PAGE,
+            "updated_at": r["updated_at"], "outlets": r["outlets"],
+            "url": f"/stories/{r['id']}"} for r in shown],
+        "total": len(rows), "page": page, "pages": pages, "per_page": size,
         "query": {"q": q, "date_from": date_from, "date_to": date_to, "outlet": outlet,
-                  "entity": entity, "sort": sort},
+                  "entity": entity, "sort": sort, "show": show},
     }
+
+
+def story_csv(listing: dict[str, Any]) -> str:
+    """The stories of a :func:`story_list` as CSV (CSV_COLUMNS), outlets joined by "; ". A
+    cell a spreadsheet would run as a formula (starting =, +, -, @, tab or return) is
+    prefixed with an apostrophe: titles and ledes are other people's words."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for story in listing["stories"]:
+        row = {**story, "outlets": "; ".join(story["outlets"])}
+        writer.writerow([_inert(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
 
 
 def entities(store: Store) -> list[dict[str, Any]]:
