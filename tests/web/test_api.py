@@ -30,6 +30,7 @@ def first_article(client: TestClient, story_id: str) -> dict:
     ("/entities", "/api/entities"),
     ("/entities/jonas-veller", "/api/entities/jonas-veller"),
     ("/ingest", "/api/jobs"),
+    ("/skipped", "/api/skipped"),
 ])
 def test_every_page_has_a_json_twin(client: TestClient, web_store: tuple, page: str, api: str) -> None:
     page, api = page.format(**ids(web_store)), api.format(**ids(web_store))
@@ -65,7 +66,7 @@ def test_openapi_describes_the_api_only(client: TestClient) -> None:
     paths = set(spec["paths"])
     assert {"/api/stories", "/api/stories/{story_id}", "/api/entities", "/api/entities/{key}",
             "/api/articles/{article_id}", "/api/jobs", "/api/jobs/{job_id}",
-            "/api/ingest/upload", "/api/ingest/feed"} <= paths
+            "/api/ingest/upload", "/api/ingest/feed", "/api/skipped", "/api/stories.csv"} <= paths
     assert not any(p in paths for p in ("/stories", "/entities", "/ingest", "/"))
     params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
     assert params == {"q", "date_from", "date_to", "outlet", "entity", "sort", "show", "page"}
@@ -412,3 +413,43 @@ def test_a_merged_story_redirects_to_the_story_it_went_into(
             assert response.headers["location"] == path.replace(merged, kept)
         assert c.get(f"/api/stories/{merged}").json()["stories"][0]["id"] == kept
         assert c.get("/api/stories/s_fedcba9876543210").status_code == 404
+
+
+# --------------------------------------------------------------------------- skipped
+
+def test_skipped_page_lists_skipped_inputs_and_articles_in_no_story(writable_db: Path) -> None:
+    from crosswire.clean import Cleaner
+    from crosswire.records import RawDocument, Skipped
+    from crosswire.store import Store
+    from crosswire.web import create_app
+    from webtools import web_config
+
+    german = ("Der Hafen von Orla blieb am Montag den zweiten Tag in Folge geschlossen, nachdem "
+              "der Sturm die Hauptmole beschädigt hatte, teilte die Hafenbehörde mit.")
+    raw = RawDocument(source="in/hafen.txt", format="text", raw=german.encode())
+    article = Cleaner()(raw)
+    with Store(writable_db) as store:
+        for n in range(3):
+            store.add_skipped(Skipped(f"in/broken-{n}.html", "clean", "<script>x</script> no text"))
+        store.add_article(raw, article)
+    with TestClient(create_app(web_config(writable_db))) as c:
+        data = c.get("/api/skipped").json()
+        assert data["skipped_total"] == 3 and data["skipped_by_stage"] == {"clean": 3}
+        assert {s["source"] for s in data["skipped"]} == {f"in/broken-{n}.html" for n in range(3)}
+        assert data["unplaced_total"] == 1
+        assert data["unplaced"][0]["id"] == article.id
+        assert data["unplaced"][0]["why"] == "not in English"
+        assert data["unplaced_by_language"] == [{"language": "de", "name": "German", "articles": 1}]
+        page = c.get("/skipped")
+        assert page.status_code == 200
+        assert "in/broken-2.html" in page.text and f"/articles/{article.id}" in page.text
+        assert "<script>x</script>" not in page.text  # reasons are escaped
+        assert c.get("/skipped?format=json").json() == data
+        assert 'href="/skipped"' in c.get("/stories").text  # reachable from every page
+
+
+def test_skipped_page_of_a_clean_store_says_so(client: TestClient) -> None:
+    data = client.get("/api/skipped").json()
+    assert (data["skipped_total"], data["unplaced_total"]) == (0, 0)
+    page = client.get("/skipped").text
+    assert "No input was skipped." in page and "Every stored article is in a story." in page

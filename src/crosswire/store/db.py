@@ -201,6 +201,32 @@ class Store:
         return [Skipped(r["source"], r["stage"], r["reason"])
                 for r in self.query("SELECT source, stage, reason FROM skipped ORDER BY rowid")]
 
+    def skipped_rows(self, limit: int, offset: int = 0) -> list[sqlite3.Row]:
+        """Skipped items, newest first, with when (``at``), a page at a time: a crawl's store
+        may hold hundreds of thousands."""
+        return self.query("SELECT source, stage, reason, at FROM skipped"
+                          " ORDER BY at DESC, rowid DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    def skipped_stages(self) -> dict[str, int]:
+        """How many items each stage skipped."""
+        return {r["stage"]: r["n"] for r in self.query(
+            "SELECT stage, COUNT(*) AS n FROM skipped GROUP BY stage ORDER BY n DESC, stage")}
+
+    def unplaced_rows(self, limit: int, offset: int = 0) -> list[sqlite3.Row]:
+        """Stored articles in no story (not in English, or not analysed yet), newest first."""
+        return self.query(
+            "SELECT a.id, a.source, a.outlet, a.title, a.published, a.language, a.ingested_at"
+            " FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles sa"
+            " WHERE sa.article_id = a.id) ORDER BY a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+            (limit, offset))
+
+    def unplaced_languages(self) -> dict[str | None, int]:
+        """How many articles in no story there are per language (None: not told)."""
+        return {r["language"]: r["n"] for r in self.query(
+            "SELECT a.language, COUNT(*) AS n FROM articles a WHERE NOT EXISTS (SELECT 1 FROM"
+            " story_articles sa WHERE sa.article_id = a.id) GROUP BY a.language"
+            " ORDER BY n DESC, a.language")}
+
     def clear_skipped(self, source: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM skipped WHERE source=?", (source,))

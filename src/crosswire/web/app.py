@@ -385,6 +385,18 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         return render_page(request, "article.html", data, pieces=pieces, highlight=highlight,
                      first_hl=first_hl, link=brief.safe_url(data["url"]))
 
+    # ------------------------------------------------------------------ skipped
+    @app.get("/api/skipped", tags=["ingest"], summary="Inputs skipped and articles in no story")
+    def api_skipped(page: PageNo = 1) -> dict[str, Any]:
+        """Every input the store skipped, with its stage, reason and time, and every stored
+        article placed in no story (not in English, language not told, not analysed), with
+        what to do about each; 100 of each per page."""
+        return queries.skipped_view(store, page)
+
+    @app.get("/skipped", include_in_schema=False)
+    def skipped_page(request: Request, page: PageNo = 1) -> Response:
+        return render_page(request, "skipped.html", queries.skipped_view(store, page))
+
     # ------------------------------------------------------------------ ingest
     def jobs_data() -> dict[str, Any]:
         return {"writes_enabled": bool(config.web.token),

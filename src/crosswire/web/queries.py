@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pycountry
+
 from .. import brief
 from ..store import Store
 
@@ -231,3 +233,58 @@ def panels(document: dict[str, Any], b: brief.Briefing) -> list[Panel]:
         out.append(Panel(source, brief.segments(texts[source.id], found),
                          frozenset(cid for _, _, cid in found)))
     return out
+
+
+SKIPPED_PER_PAGE = 100
+
+
+def skipped_view(store: Store, page: int = 1) -> dict[str, Any]:
+    """What the store holds outside every story: inputs skipped with their reasons (a page
+    at a time, newest first), and stored articles placed in no story with why, each with
+    what to do about it."""
+    stages, languages = store.skipped_stages(), store.unplaced_languages()
+    total, unplaced_total = sum(stages.values()), sum(languages.values())
+    # One page number walks both lists (each 100 a page).
+    pages = max(1, math.ceil(max(total, unplaced_total) / SKIPPED_PER_PAGE))
+    page = min(max(1, page), pages)
+    skipped = [{
+        "source": r["source"], "stage": r["stage"], "reason": r["reason"], "at": r["at"],
+    } for r in store.skipped_rows(SKIPPED_PER_PAGE, (page - 1) * SKIPPED_PER_PAGE)]
+    unplaced = [{
+        "id": r["id"], "source": r["source"], "outlet": r["outlet"], "title": r["title"],
+        "published": r["published"], "language": r["language"],
+        "why": _unplaced_why(r["language"]), "url": f"/articles/{r['id']}",
+    } for r in store.unplaced_rows(SKIPPED_PER_PAGE, (page - 1) * SKIPPED_PER_PAGE)]
+    return {
+        "skipped": skipped, "skipped_total": total, "skipped_by_stage": stages,
+        "unplaced": unplaced, "unplaced_total": unplaced_total,
+        "unplaced_by_language": [{"language": code, "name": language_name(code), "articles": n}
+                                 for code, n in languages.items()],
+        "page": page, "pages": pages,
+        "per_page": SKIPPED_PER_PAGE,
+        "what_to_do": {
+            "skipped": "Fix or replace the input and run 'crosswire analyze' on it again: an "
+                       "input read without trouble leaves this list.",
+            "not in English": "Stored and searchable, but story clustering and claim alignment "
+                              "compare English texts only: an English translation analysed "
+                              "with 'crosswire analyze' joins its story.",
+            "language not told": "Too short or too mixed to tell its language: check the "
+                                 "article's text (its page was perhaps mostly navigation).",
+            "not analysed": "Ingested without analysis: run 'crosswire analyze' on its source.",
+        },
+    }
+
+
+def language_name(code: str | None) -> str:
+    """A language's English name from its ISO 639 code ("unknown" when not told)."""
+    if not code:
+        return "unknown"
+    found = (pycountry.languages.get(alpha_2=code) if len(code) == 2
+             else pycountry.languages.get(alpha_3=code))
+    return found.name if found else code
+
+
+def _unplaced_why(language: str | None) -> str:
+    if not language:
+        return "language not told"
+    return "not analysed" if language == "en" else "not in English"
