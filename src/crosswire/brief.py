@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -29,6 +30,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from . import report
+from .clean import outlet_names
 from .common import components, fold, interval
 from .config import BriefConfig
 from .errors import BriefError
@@ -440,11 +442,14 @@ def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> tupl
     ids.sort(key=lambda a: (articles[a].get("published") or "9999", a))
     derivations = [(d["parent"], d["child"], d["kind"]) for d in story.get("derivations", [])]
     groups = components(ids, [(p, c) for p, c, _ in derivations])
+    # "The X" and "X" are one outlet, under the spelling most of its articles use.
+    named = outlet_names(Counter(articles[a]["outlet"] for a in ids if articles[a].get("outlet")))
     base: dict[str, str] = {}
     for aid in ids:
         a = articles[aid]
-        name = a.get("outlet") or _shorten(a.get("title") or "", 48) or PurePath(
-            a.get("source") or aid).name or aid
+        # A file name is where the text came from, not who published it: said so.
+        name = named.get(a.get("outlet") or "") or _shorten(a.get("title") or "", 48) or \
+            f"unnamed source ({PurePath(a.get('source') or aid).name or aid})"
         base[aid] = name
     counts: dict[str, int] = {}
     labels: dict[str, str] = {}

@@ -496,9 +496,22 @@ def _name_for_domain(domain: str, byline: str | None) -> str | None:
     return None
 
 
-def _outlet_key(outlet: str | None) -> str:
+def outlet_name_key(outlet: str | None) -> str:
     """Outlet names compared loosely: "The Saltmere Gazette" and "Saltmere Gazette" match."""
     return re.sub(r"^the\s+", "", (outlet or "").strip().lower())
+
+
+def outlet_names(counts: dict[str, int]) -> dict[str, str]:
+    """One display name per outlet: each stored spelling (with how many articles carry it) ->
+    the spelling most articles of that outlet use (on a tie the longer, so "The Saltmere
+    Gazette" over "Saltmere Gazette")."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for name, n in counts.items():
+        key = outlet_name_key(name)
+        rank = (n, len(name), name)
+        if key not in best or rank > best[key]:
+            best[key] = rank
+    return {name: best[outlet_name_key(name)][2] for name in counts}
 
 
 # --------------------------------------------------------------------------- HTML
@@ -900,7 +913,7 @@ def name_domains(drafts: Iterable[_Draft], names: dict[str, str]) -> None:
 
 def outlet_key(draft: _Draft) -> str:
     """The key lines repeated across an outlet's articles are counted under."""
-    return _outlet_key(draft.outlet)
+    return outlet_name_key(draft.outlet)
 
 
 class Cleaner:
@@ -953,7 +966,7 @@ class Cleaner:
                 out.append(draft)
                 continue
             try:
-                out.append(self._finish(draft, repeated.get(_outlet_key(draft.outlet), frozenset())))
+                out.append(self._finish(draft, repeated.get(outlet_name_key(draft.outlet), frozenset())))
             except CrosswireError as exc:
                 out.append(Skipped(draft.doc.source, "clean", str(exc)))
         return out
@@ -976,7 +989,7 @@ class Cleaner:
         # Per outlet, stories as (body lines, every line: body, trailing and dropped).
         groups: dict[str, list[tuple[set[str], set[str]]]] = defaultdict(list)
         for draft in drafts:
-            key = _outlet_key(draft.outlet)
+            key = outlet_name_key(draft.outlet)
             if not key:
                 continue
             body = set(draft.lines)
@@ -1175,10 +1188,10 @@ class Cleaner:
     def _is_banner(line: str, rest: list[str], draft: _Draft) -> bool:
         """A site banner opens a page: "Name | tagline", or the outlet's name alone (as the
         outlet field or the site's domain spells it), with a headline still to come below it."""
-        outlet = _outlet_key(draft.outlet)
+        outlet = outlet_name_key(draft.outlet)
         host = (outlet_from_url(draft.doc.url) or "").split(".")[0]
-        named = (bool(outlet) and _outlet_key(line) == outlet) \
-            or (bool(host) and re.sub(r"\W", "", _outlet_key(line)) == host)
+        named = (bool(outlet) and outlet_name_key(line) == outlet) \
+            or (bool(host) and re.sub(r"\W", "", outlet_name_key(line)) == host)
         if not (named or _BANNER.match(line) or (line.isupper() and len(line.split()) <= 5)):
             return False
         nxt = next((x for x in rest if not classify_line(x)), None)

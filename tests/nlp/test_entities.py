@@ -186,7 +186,8 @@ def test_link_story_keeps_two_people_with_one_surname_apart():
 
 # Keys and resources
 @pytest.mark.parametrize("a, b", [("Gaddafi", "Qaddafi"), ("Kadhafi", "Gaddafi"),
-                                  ("Mohammed", "Muhammad"), ("Tchaikovsky", "Chaikovsky")])
+                                  ("Mohammed", "Muhammad"), ("Tchaikovsky", "Chaikovsky"),
+                                  ("Alexei", "Aleksei"), ("Alexandr", "Aleksandr")])
 def test_transliterations_share_a_skeleton(a, b):
     assert skeleton(a) == skeleton(b)
 
@@ -225,3 +226,12 @@ def test_a_name_with_a_person_s_role_is_a_person() -> None:
     for name in ("Karin Holmqvist", "Hollis Varga"):
         found = holding(run(text), name)
         assert found and found[0].type == "PERSON", [(e.name, e.type) for e in run(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The ferry service will resume in August, the Kelm harbour board said.",
+    "Crews in Orrin Bay walked out on Tuesday, the union said.",
+])
+def test_a_month_or_weekday_is_never_a_place_or_a_body(text):
+    types = {e.name: e.type for e in run(text)}
+    assert not {"August", "Tuesday"} & {n for n, t in types.items() if t != "PERSON"}

@@ -33,12 +33,14 @@ from ..common import UnionFind
 from ..records import Entity, Mention, Span, content_id
 from .context import ArticleContext
 from .gazetteer import SEATS_PATTERN, Country, capital_of, country, fold
+from .timegrammar import MONTHS, WEEKDAYS
 
 # spaCy label -> entity type kept. Buildings (FAC) are places unless they stand for a
 # government, which the metonym rule handles.
 _TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
           "FAC": "LOC"}
 # Types that may be linked to each other (a country is sometimes tagged LOC or ORG).
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
 LINK_CLASSES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "NORP": "NORP"}
 
 # Courtesy titles dropped from a person's name; they are not roles.
@@ -100,8 +102,9 @@ _NON_LETTERS = re.compile(r"[^a-z]")
 # Muhammad, Tchaikovsky/Chaykovsky, Vladimir/Wladimir, Zelensky/Selensky.
 _SKELETON_MAP = str.maketrans({"c": "k", "g": "k", "q": "k", "z": "s", "v": "f", "j": "y",
                                "x": "k"})
+# "x" is written "ks" by other transliterations (Alexei / Aleksei, Alexandr / Aleksandr).
 _DIGRAPHS = (("tch", "ch"), ("ph", "f"), ("ck", "k"), ("kh", "k"), ("dh", "d"), ("th", "t"), ("sh", "s"),
-             ("ch", "k"), ("gh", "k"))
+             ("ch", "k"), ("gh", "k"), ("x", "ks"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +211,7 @@ class LinkUnit:
         self.country = self.country or other.country
 
 
-def _canonical(unit: LinkUnit) -> str:
+def canonical(unit: LinkUnit) -> str:
     if unit.country is not None:
         return unit.country.name
     order = {form: i for i, form in enumerate(unit.forms)}
@@ -244,13 +247,17 @@ class Linker:
             self.units[b].evidence.setdefault(alias, why)
         self.sets.union(keep, absorb)
 
-    def run(self) -> list[LinkUnit]:
+    # The rules in the order they run. Across stories (the web application's list of people
+    # and organisations) only names that are one by themselves are joined: a surname or an
+    # acronym means the person or body of its own story, not another story's.
+    RULES = ("same names", "countries", "acronyms", "short person names", "variants")
+    SAME_BY_NAME = ("same names", "countries", "variants")
+
+    def run(self, rules: tuple[str, ...] = RULES) -> list[LinkUnit]:
         units = self.units
-        self._same_names()
-        self._countries()
-        self._acronyms()
-        self._short_person_names()
-        self._variants()
+        for rule in self.RULES:
+            if rule in rules:
+                getattr(self, "_" + rule.replace(" ", "_"))()
         groups: dict[int, list[int]] = {}
         for i in range(len(units)):
             groups.setdefault(self.find(i), []).append(i)
@@ -339,7 +346,7 @@ class Linker:
             form = next(iter(units[i].forms))
             if units[i].type != "PERSON":
                 units[i].types = Counter({"PERSON": sum(units[i].types.values())})
-            self.link(j, i, form, f"{why} {_canonical(units[j])}")
+            self.link(j, i, form, f"{why} {canonical(units[j])}")
 
     def _variant_words(self, short: list[str], tail: list[str]) -> bool:
         return all(_word_skeleton(a) == _word_skeleton(b)
@@ -372,12 +379,12 @@ class Linker:
                               and fuzz.ratio(key_i, key_j) >= self.config.fuzzy_min), None)
                 if match:
                     form = next(iter(units[j].forms))
-                    self.link(i, j, form, f"spelling variant of {_canonical(units[i])}")
+                    self.link(i, j, form, f"spelling variant of {canonical(units[i])}")
                     break
 
 
 def entity_of(unit: LinkUnit) -> Entity:
-    name = _canonical(unit)
+    name = canonical(unit)
     mentions = tuple(sorted(set(unit.mentions), key=lambda m: (m.article_id, m.span)))
     aliases: list[str] = []
     for form in [*unit.forms, *unit.aliases]:
@@ -630,7 +637,13 @@ class _ArticleMentions:
             key = name_key(text)
         if not key:
             return
-        if label == "PERSON" and _in_place_context(span):
+        place = label == "PERSON" and _in_place_context(span)
+        # The small model tags a lone month or weekday as a place or a person "in" somewhere
+        # ("in August"): a calendar word is never a place, body or group (it may be a person
+        # outside a place's context: "May said").
+        if len(span) == 1 and text.lower() in _CALENDAR and (label != "PERSON" or place):
+            return
+        if place:
             label = "GPE"
         elif label == "ORG" and not propagated and len(span) > 1 \
                 and not any(t.lower_ in ORG_WORDS for t in span) \

@@ -472,10 +472,12 @@ class Store:
         " JOIN parsed p ON p.article_id = sa.article_id, json_each(p.data, '$.entities') e")
 
     def entity_rows(self) -> list[sqlite3.Row]:
-        """Every entity name across stories: name, type, stories (how many hold it)."""
+        """Every entity name across stories: name, type, stories (how many hold it) and
+        story_ids (which: a JSON list)."""
         return self.query(
             f"WITH ents AS ({self._STORY_ENTITIES}) SELECT json_extract(entity, '$.name') AS name,"
-            " json_extract(entity, '$.type') AS type, COUNT(DISTINCT story_id) AS stories"
+            " json_extract(entity, '$.type') AS type, COUNT(DISTINCT story_id) AS stories,"
+            " json_group_array(DISTINCT story_id) AS story_ids"
             " FROM ents GROUP BY lower(json_extract(entity, '$.name')), type"
             " ORDER BY stories DESC, name")
 
@@ -494,6 +496,8 @@ class Store:
             (pattern, term))
         return [r["story_id"] for r in rows]
 
-    def outlets(self) -> list[str]:
-        return [r["outlet"] for r in self.query(
-            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
+    def outlets(self) -> dict[str, int]:
+        """Every outlet name as stored, with how many articles carry it."""
+        return {r["outlet"]: r["n"] for r in self.query(
+            "SELECT outlet, COUNT(*) AS n FROM articles WHERE outlet IS NOT NULL"
+            " GROUP BY outlet ORDER BY outlet")}

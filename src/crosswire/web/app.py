@@ -34,6 +34,7 @@ from jinja2 import PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, brief, report
+from ..clean import outlet_names
 from ..config import Config
 from ..errors import BriefError, SchemaError
 from ..ingest.detect import EXTENSIONS, detect_format, looks_textual, suffix_of
@@ -256,7 +257,8 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
                      outlet: Outlet = None, entity: Ent = None, sort: Sort = None,
                      show: Show = None, page: PageNo = 1) -> Response:
         data = story_filters(q, date_from, date_to, outlet, entity, sort, page, show)
-        return render_page(request, "stories.html", data, outlets=store.outlets(),
+        return render_page(request, "stories.html", data,
+                           outlets=sorted(set(outlet_names(store.outlets()).values()), key=str.casefold),
                            entity_names=[e["name"] for e in all_entities()[:300]])
 
     def merged_away(request: Request, story_id: str) -> RedirectResponse | None:

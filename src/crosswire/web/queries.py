@@ -13,6 +13,7 @@ import json
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 import pycountry
 
 from .. import brief
+from ..clean import outlet_name_key, outlet_names
+from ..nlp.entities import LINK_CLASSES, LinkConfig, Linker, LinkUnit, canonical, name_key
+from ..nlp.gazetteer import country
 from ..store import Store
 
 PER_PAGE = 25
@@ -51,8 +55,10 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
     all). ``q`` is a full-text query over article titles and text; dates keep stories whose
     publication range overlaps them; ``show`` is one of SHOWS."""
     rows = [dict(r) for r in store.story_rows()]
+    named = outlet_names(store.outlets())
     for row in rows:
-        row["outlets"] = json.loads(row["outlets"] or "[]")
+        # "The X" and "X" are one outlet, shown under one spelling.
+        row["outlets"] = list(dict.fromkeys(named.get(o, o) for o in json.loads(row["outlets"] or "[]")))
     rank: dict[str, int] = {}
     if q and q.strip():
         hits = store.stories_of_articles(store.search(q, limit=1000))
@@ -64,8 +70,8 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
         # "2026-03" as an upper bound includes every day of March.
         rows = [r for r in rows if r["first_published"] and r["first_published"][:len(date_to)] <= date_to]
     if outlet:
-        wanted = outlet.casefold()
-        rows = [r for r in rows if any(o.casefold() == wanted for o in r["outlets"])]
+        wanted = outlet_name_key(outlet)
+        rows = [r for r in rows if any(outlet_name_key(o) == wanted for o in r["outlets"])]
     if entity and entity.strip():
         having = set(store.stories_with_entity(entity))
         rows = [r for r in rows if r["id"] in having]
@@ -125,21 +131,70 @@ def _inert(value: Any) -> Any:
     return "" if value is None else value
 
 
-def entities(store: Store) -> list[dict[str, Any]]:
-    """Every entity across stories, spellings merged by key, most widespread first (each with
-    ``names``, the spellings seen)."""
-    merged: dict[str, dict[str, Any]] = {}
+def entities(store: Store, config: LinkConfig | None = None) -> list[dict[str, Any]]:
+    """Every entity across stories, most widespread first, each with ``names`` (the spellings
+    seen), one ``type`` on every page (the type most of its stories give it) and
+    ``evidence`` (why each other spelling is the same entity).
+
+    Spellings are joined by the linking rules that need no context (the same name, one
+    country's names, spelling and transliteration variants: "Aleksei"/"Alexei"); surnames and
+    acronyms are not, as they name the person or body of their own story. A name that is an
+    outlet's (or the last word of one never used as a place: "the Chronicle" for "North
+    Shore Chronicle") is that outlet, never a person."""
+    by_key: dict[str, LinkUnit] = {}
+    stories: dict[str, set[str]] = {}
     for row in store.entity_rows():
-        key = entity_key(row["name"] or "")
-        if not key:
+        key = name_key(row["name"] or "")
+        if not key or not entity_key(row["name"]):
             continue
-        item = merged.setdefault(key, {"key": key, "name": row["name"], "names": [],
-                                       "type": row["type"], "stories": 0,
-                                       "url": f"/entities/{key}"})
-        if row["name"] not in item["names"]:
-            item["names"].append(row["name"])
-        item["stories"] = max(item["stories"], row["stories"])
-    return sorted(merged.values(), key=lambda e: (-e["stories"], e["name"].casefold()))
+        held = set(json.loads(row["story_ids"] or "[]"))
+        unit = by_key.get(key)
+        if unit is None:
+            unit = by_key[key] = LinkUnit(types=Counter(), forms=Counter(), order=len(by_key))
+            if LINK_CLASSES.get(row["type"]) in ("PLACE", "ORG"):
+                unit.country = country(row["name"])
+            stories[key] = set()
+        unit.types[row["type"]] += len(held)
+        unit.forms[row["name"]] += len(held)
+        stories[key] |= held
+    keys = list(by_key)
+    units = [by_key[k] for k in keys]
+    for unit, key in zip(units, keys):
+        unit.merged = [key]
+    outlets = _outlet_words(store)
+    out = []
+    for unit in Linker(units, config or LinkConfig()).run(Linker.SAME_BY_NAME):
+        name = canonical(unit)
+        held = set().union(*(stories[k] for k in unit.merged))
+        kind = unit.type
+        evidence = {form: why for form, why in unit.evidence.items() if form != name}
+        outlet = next((outlets[k] for k in unit.merged if k in outlets
+                       and (outlets[k][1] or not _ever_a_place(unit))), None)
+        if outlet is not None:
+            kind = "ORG"
+            evidence[name] = f"the name of the outlet {outlet[0]}"
+        out.append({"key": entity_key(name), "name": name, "names": list(unit.forms),
+                    "type": kind, "stories": len(held), "outlet": outlet[0] if outlet else None,
+                    "evidence": evidence, "url": f"/entities/{entity_key(name)}"})
+    return sorted(out, key=lambda e: (-e["stories"], e["name"].casefold()))
+
+
+def _outlet_words(store: Store) -> dict[str, tuple[str, bool]]:
+    """Name keys that stand for an outlet -> (its display name, whether the key is its whole
+    name rather than its last word)."""
+    named = outlet_names(store.outlets())
+    out: dict[str, tuple[str, bool]] = {}
+    for shown in set(named.values()):
+        key = name_key(shown)
+        out[key] = (shown, True)
+        words = key.split()
+        if len(words) >= 2:
+            out.setdefault(words[-1], (shown, False))
+    return out
+
+
+def _ever_a_place(unit: LinkUnit) -> bool:
+    return any(LINK_CLASSES.get(t) in ("PLACE", "NORP") for t in unit.types)
 
 
 # Who can say something or be credited with it; places and nationalities are listed on
@@ -168,19 +223,23 @@ def entity_detail(store: Store, entity: dict[str, Any],
     story_ids: list[str] = []
     for name in names:
         story_ids += [s for s in store.stories_with_entity(name, exact=True) if s not in story_ids]
-    info: dict[str, Any] = {"key": key, "name": entity["name"], "type": None, "roles": [],
+    # Every spelling the list joined is them (one story may write "Aleksei", another "Alexei").
+    keys = {entity_key(n) for n in names} | {key}
+    info: dict[str, Any] = {"key": key, "name": entity["name"], "type": entity["type"],
+                            "outlet": entity.get("outlet"), "names": names,
+                            "evidence": entity.get("evidence", {}), "roles": [],
                             "aliases": [], "stories": []}
+
+    def is_them(name: str | None) -> bool:
+        return bool(name) and entity_key(name) in keys  # type: ignore[arg-type]
+
     for sid in story_ids:
         document, b = story_view(sid)
         story = document["stories"][0]
         for e in story["entities"]:
-            if entity_key(e["name"]) == key:
-                info["type"] = info["type"] or e["type"]
+            if is_them(e["name"]):
                 info["roles"] += [r for r in e.get("roles", []) if r not in info["roles"]]
                 info["aliases"] += [a for a in e.get("aliases", []) if a not in info["aliases"]]
-
-        def is_them(name: str | None) -> bool:
-            return bool(name) and entity_key(name) == key  # type: ignore[arg-type]
 
         said = [{"wordings": [{"text": v.text, "kind": v.kind, "cue": v.cue,
                                "cites": [_cite(c) for c in v.cites]} for v in st.variants]}
