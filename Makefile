@@ -7,14 +7,16 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SAMPLE := $(shell cat tests/fixtures/corpus/sample.txt 2>/dev/null | sed 's|^|tests/fixtures/corpus/|')
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE    := 4.14.1
 
 .PHONY: install demo test serve clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+$(STAMP): pyproject.toml Makefile
+	@command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  chromium chromium-driver npm; }
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# CPU torch first: anything that depends on torch must find it already satisfied,
@@ -23,6 +25,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	# The int8 sentence encoder, exported once from the installed MiniLM (no download).
 	$(VENV)/bin/crosswire prepare
+	# axe-core, the accessibility checker the browser tests run on every page (pinned).
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE)
 	touch $(STAMP)
 
 demo: install

@@ -213,3 +213,57 @@ def test_ingest_page_and_html_briefing_file(page: Watched, live_server: Live, tm
     assert requested == [target.as_uri()]  # self-contained: nothing else is fetched
     shot(p, "11-html-briefing")
     page.clean()
+
+
+def page_types(browser: Browser, live_server: Live) -> dict[str, str]:
+    """One path of every page type of the fictional store."""
+    ids = live_server.ids
+    pages = {"stories": "/stories", "story": f"/stories/{ids['ferry']}",
+             "hostile-story": f"/stories/{ids['hostile']}", "entities": "/entities?kind=all",
+             "entity": "/entities/jonas-veller", "skipped": "/skipped", "ingest": "/ingest"}
+    context = browser.new_context()
+    p = context.new_page()
+    p.goto(live_server.base + pages["story"])
+    pages["article"] = p.locator(".column h3 a").first.get_attribute("href") or ""
+    context.close()
+    return pages
+
+
+def test_every_page_type_fits_a_phone_and_a_desktop(browser: Browser, live_server: Live) -> None:
+    # 390 px is a phone held upright: no page may scroll sideways (wide tables, charts and the
+    # side-by-side columns scroll inside themselves).
+    pages = page_types(browser, live_server)
+    for width in (390, 1400):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        p = context.new_page()
+        for name, path in pages.items():
+            p.goto(live_server.base + path)
+            overflow = p.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} at {width} px scrolls {overflow} px sideways"
+            if name in ("stories", "story", "entities", "skipped"):
+                shot(p, f"10-{name}-{width}")
+        context.close()
+
+
+# axe-core, installed by `make install` from npm (pinned there); never fetched by a test.
+AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by make install")
+def test_every_page_type_passes_the_accessibility_check(browser: Browser, live_server: Live) -> None:
+    pages = page_types(browser, live_server)
+    script = AXE.read_text(encoding="utf-8")
+    for width in (390, 1400):
+        # The pages' CSP forbids inline scripts: the checker is let in for this test only.
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        p = context.new_page()
+        for name, path in pages.items():
+            p.goto(live_server.base + path)
+            p.add_script_tag(content=script)
+            violations = p.evaluate(
+                "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                ".violations.map(v => v.id + ' (' + v.impact + '): '"
+                " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))", WCAG)
+            assert violations == [], f"{name} at {width} px: {violations}"
+        context.close()
