@@ -458,7 +458,7 @@ def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> tupl
         counts[base[aid]] = counts.get(base[aid], 0) + 1
         labels[aid] = base[aid] if total == 1 else f"{base[aid]} ({counts[base[aid]]})"
     return tuple(
-        Source(id=aid, label=labels[aid], outlet=articles[aid].get("outlet"),
+        Source(id=aid, label=labels[aid], outlet=named.get(articles[aid].get("outlet") or ""),
                title=articles[aid].get("title"), url=safe_url(articles[aid].get("url")),
                published=articles[aid].get("published"), group=groups[aid],
                derived_from=tuple((labels[p], k) for p, c, k in derivations

@@ -267,3 +267,38 @@ def test_every_page_type_passes_the_accessibility_check(browser: Browser, live_s
                 " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))", WCAG)
             assert violations == [], f"{name} at {width} px: {violations}"
         context.close()
+
+
+def test_story_page_header_says_what_changed_since_the_last_visit(page: Watched,
+                                                                  live_server: Live) -> None:
+    p = page.page
+    url = live_server.base + f"/stories/{live_server.ids['ferry']}"
+    p.goto(url)
+    glance = p.locator(".glance")
+    assert glance.is_visible()
+    assert "disputed point" in glance.inner_text() and "independent source" in glance.inner_text()
+    assert p.locator("#since-visit").inner_text().startswith("First visit")
+    p.reload()
+    assert p.locator("#since-visit").inner_text().startswith("Nothing new since your last visit")
+    # As if the story had one claim and one disputed point fewer at the last visit.
+    key = "crosswire:seen:" + live_server.ids["ferry"]
+    p.evaluate("""(key) => { const seen = JSON.parse(localStorage.getItem(key));
+        seen.claims = seen.claims.slice(1);
+        seen.disputes = seen.disputes.filter(d => d !== seen.disputes[0]);
+        localStorage.setItem(key, JSON.stringify(seen)); }""", key)
+    p.reload()
+    text = p.locator("#since-visit").inner_text()
+    assert re.search(r"Since your last visit .*: [1-9]\d* new claims?, [1-9]\d* new disputed", text), text
+    assert p.locator(".glance li.new").count() >= 1
+    # A claim of the header opens it side by side.
+    p.locator(".glance a[data-claim]").first.click()
+    assert "claim=" in p.url and p.locator(".column:not(.silent)").count() >= 2
+    shot(p, "11-story-header")
+    # Sections fold.
+    fold = p.locator("#summary h2 button.fold")
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "false"
+    assert not p.locator("#summary ol").first.is_visible()
+    fold.click()
+    assert p.locator("#summary ol").first.is_visible()
+    page.clean()

@@ -113,7 +113,67 @@
     });
   }
 
+  // What changed since this browser last opened the story: its claim and dispute ids are
+  // kept in localStorage (nothing leaves the browser).
+  function sinceLastVisit() {
+    var box = document.getElementById("since-visit");
+    if (!box || !window.localStorage) return;
+    var key = "crosswire:seen:" + box.getAttribute("data-story");
+    var now = {
+      at: new Date().toISOString(),
+      claims: (box.getAttribute("data-claims") || "").split(" ").filter(Boolean),
+      disputes: (box.getAttribute("data-disputes") || "").split(" ").filter(Boolean)
+    };
+    var before = null;
+    try { before = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { before = null; }
+    function added(list, old) { return list.filter(function (id) { return old.indexOf(id) < 0; }); }
+    if (!before) {
+      box.textContent = "First visit from this browser: changes will be shown next time.";
+    } else {
+      var claims = added(now.claims, before.claims || []);
+      var disputes = added(now.disputes, before.disputes || []);
+      var when = String(before.at || "").slice(0, 16).replace("T", " ");
+      box.textContent = claims.length || disputes.length
+        ? "Since your last visit (" + when + " UTC): " + claims.length + " new claim" +
+          (claims.length === 1 ? "" : "s") + ", " + disputes.length + " new disputed point" +
+          (disputes.length === 1 ? "" : "s") + "."
+        : "Nothing new since your last visit (" + when + " UTC).";
+      disputes.forEach(function (id) {
+        document.querySelectorAll('.glance [data-dispute^="' + id + ':"]').forEach(function (li) {
+          li.classList.add("new");
+        });
+      });
+    }
+    try { window.localStorage.setItem(key, JSON.stringify(now)); } catch (e) { /* full or off */ }
+  }
+
+  // Story sections fold: a button beside each heading hides the section's body.
+  function foldSections() {
+    document.querySelectorAll(".story-page section[id] > h2").forEach(function (h) {
+      if (h.classList.contains("sr-only")) return;
+      var section = h.parentElement;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "fold";
+      button.setAttribute("aria-expanded", "true");
+      button.setAttribute("aria-label", "Hide " + h.textContent.trim());
+      button.textContent = "Hide";
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") === "true";
+        Array.prototype.forEach.call(section.children, function (child) {
+          if (child !== h) child.hidden = open;
+        });
+        button.setAttribute("aria-expanded", open ? "false" : "true");
+        button.setAttribute("aria-label", (open ? "Show " : "Hide ") + h.textContent.trim());
+        button.textContent = open ? "Show" : "Hide";
+      });
+      h.appendChild(button);
+    });
+  }
+
   setupClaims();
   setupSearchKey();
   followJobs();
+  sinceLastVisit();
+  foldSections();
 })();
