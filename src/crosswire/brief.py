@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from rapidfuzz import fuzz
 
@@ -361,6 +362,43 @@ class Briefing:
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.outlet for s in self.sources if s.outlet))
+
+
+def cited(briefing: Briefing) -> tuple[Cite, ...]:
+    """Every cite anywhere in a briefing, once per (article, span), in the order of the
+    sources and then of the words: what a briefing's list of cited words holds."""
+    found: dict[tuple[str, Span], Cite] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Cite):
+            found.setdefault((value.article_id, value.span), value)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+
+    walk(briefing)
+    order = {s.id: i for i, s in enumerate(briefing.sources)}
+    return tuple(sorted(found.values(), key=lambda c: (order.get(c.article_id, len(order)), c.span)))
+
+
+def words_url(url: str | None, words: str) -> str | None:
+    """A link to these words on the article's own page (a URL text fragment, which browsers
+    scroll to and highlight): the first words and, for a long passage, the last ones. None
+    without a safe http(s) URL."""
+    url = safe_url(url)
+    tokens = words.split()
+    if url is None or not tokens:
+        return None
+
+    def part(ws: list[str]) -> str:
+        # "-", "," and "&" are the directive's own syntax inside a fragment.
+        return quote(" ".join(ws), safe="").replace("-", "%2D")
+
+    fragment = part(tokens) if len(tokens) <= 10 else f"{part(tokens[:6])},{part(tokens[-4:])}"
+    return f"{url.split('#', 1)[0]}#:~:text={fragment}"
 
 
 def view(document: dict[str, Any], story_id: str | None = None,

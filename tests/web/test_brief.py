@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crosswire.brief import resolve_story, safe_url, segments, story_document, view
+from crosswire.brief import resolve_story, safe_url, segments, story_document, view, words_url
 from crosswire.cli import app
 from crosswire.errors import BriefError
 from crosswire.records import (
@@ -425,9 +425,51 @@ def test_markdown_shows_ranked_disputes_the_fold_claimants_and_updates() -> None
     assert "  - **Mayor Ilse Varn**: 71 \\<i\\>bodies\\</i\\> *(Morrow Radio)*" in claimants
     assert "Rescuers counted" not in claimants
     updates = section(text, "Updates over time")
-    assert ("- The storm killed 84 people in Harwick. — **60 people** (as of 2026-04-07, Harwick "
-            "Courier) → **84 people** (as of 2026-04-09, Tessel Gazette)") in updates
+    assert re.search(r"- The storm killed 84 people in Harwick\. — \*\*60 people\*\* \(as of "
+                     r"2026-04-07, Harwick Courier\[\^\d+\]\) → \*\*84 people\*\* \(as of "
+                     r"2026-04-09, Tessel Gazette\[\^\d+\]\)", updates), updates
     assert "gone" not in updates
+
+
+def test_markdown_cites_outlet_title_span_and_words_and_links_to_them() -> None:
+    document = storm_document()
+    document["articles"][0]["url"] = "https://harwick-courier.example/storm#top"
+    document["articles"][1]["title"] = "Storm toll rises"
+    b = view(document)
+    text = render_markdown(b)
+    marks = set(re.findall(r"\[\^(\d+)\](?!:)", text))
+    notes = dict(re.findall(r"^\[\^(\d+)\]: (.+)$", text, re.M))
+    assert marks and marks == set(notes)  # every mark has its note, every note is used
+    shown = [c for group in ([s.cites for s in b.summary] + [f.cites for f in b.facts]
+                             + [side.cites for d in b.disputes for side in d.sides])
+             for c in group]
+    articles = {a["id"]: a for a in document["articles"]}
+    for cite in shown:
+        line = next((n for n in notes.values() if f"[{cite.span[0]}–{cite.span[1]}]" in n
+                     and n.startswith(f"**{md(cite.label)}**")), None)
+        assert line is not None, cite
+        # The note quotes exactly the words the article holds at that span.
+        assert articles[cite.article_id]["text"][cite.span[0]:cite.span[1]] == cite.text
+        assert f"“{md(cite.text)}”" in line
+        source = b.source(cite.article_id)
+        if source and source.title:
+            assert f"“{md(source.title)}”" in line
+        if source and source.url:
+            assert f"<{source.url.split('#')[0]}#:~:text=" in line
+    assert "<https://harwick-courier.example/storm#:~:text=" in text
+    assert "“Storm toll rises”" in text
+
+
+@pytest.mark.parametrize("words, fragment", [
+    ("held", "held"),
+    ("a sea-wall, rebuilt & reopened", "a%20sea%2Dwall%2C%20rebuilt%20%26%20reopened"),
+    ("one two three four five six seven eight nine ten eleven",
+     "one%20two%20three%20four%20five%20six,eight%20nine%20ten%20eleven"),
+])
+def test_words_url_points_at_the_words(words: str, fragment: str) -> None:
+    assert words_url("https://x.example/a?b=1#top", words) == \
+        f"https://x.example/a?b=1#:~:text={fragment}"
+    assert words_url("javascript:alert(1)", words) is None and words_url(None, words) is None
 
 
 def test_markdown_of_a_story_without_disputes_or_figures_says_so() -> None:
@@ -629,3 +671,20 @@ def test_brief_command_usage_errors(web_store: tuple[Path, dict[str, str]], args
 def test_brief_command_without_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["brief", "s_1", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and not (tmp_path / "none.db").exists()
+
+
+def test_html_briefing_chips_open_the_cited_words_in_the_file() -> None:
+    document = storm_document()
+    document["articles"][0]["url"] = "https://harwick-courier.example/storm"
+    b = view(document)
+    html = render_html(b, document)
+    targets = set(re.findall(r'class="cite" href="#(w-[^"]+)"', html))
+    assert targets
+    ids = {a.get("id") for _, a in elements(html)}
+    assert targets <= ids  # every chip reaches words in the file
+    articles = {a["id"]: a for a in document["articles"]}
+    for target in targets:
+        aid, start, end = re.fullmatch(r"w-(a_[0-9a-f]+)-(\d+)-(\d+)", target).groups()
+        item = re.search(rf'<li id="{target}"><q>(.*?)</q>', html, re.S).group(1)
+        assert item == articles[aid]["text"][int(start):int(end)]
+    assert "https://harwick-courier.example/storm#:~:text=" in html

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..brief import Briefing
+from ..brief import Briefing, cited, words_url
 from . import charts
 
 
@@ -81,8 +81,10 @@ class Links:
     claim: Callable[[str], str | None]
 
 
-STANDALONE = Links(article=lambda aid, span: f"#src-{aid}", entity=lambda name: None,
-                   claim=lambda cid: None)
+# The standalone file links a cite to its words in the file's own list of cited words (an
+# article without a span to its entry in the source list).
+STANDALONE = Links(article=lambda aid, span: f"#w-{aid}-{span[0]}-{span[1]}" if span
+                   else f"#src-{aid}", entity=lambda name: None, claim=lambda cid: None)
 
 
 def context(briefing: Briefing, links: Links) -> dict[str, Any]:
@@ -106,4 +108,4 @@ def render_html(briefing: Briefing, document: dict[str, Any]) -> str:
     """The self-contained HTML briefing of one story (``document`` is inlined as data)."""
     template = _standalone().get_template("briefing.html")
     return template.render(**context(briefing, STANDALONE), css=css(),
-                           data=json_script(document))
+                           data=json_script(document), cited=cited(briefing), words_url=words_url)
