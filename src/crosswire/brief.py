@@ -116,6 +116,7 @@ class Source:
     published: str | None
     group: int  # independent source number (derivation component), 0-based
     derived_from: tuple[tuple[str, str], ...] = ()  # (parent label, kind)
+    published_basis: str | None = None  # "inferred": dated from its story, not its own page
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -288,6 +289,7 @@ class TimelineEntry:
     place: str | None
     actor: str | None
     cites: tuple[Cite, ...]
+    inferred: bool = False  # dated only through its article's date inferred from the story
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -500,7 +502,8 @@ def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> tupl
                title=articles[aid].get("title"), url=safe_url(articles[aid].get("url")),
                published=articles[aid].get("published"), group=groups[aid],
                derived_from=tuple((labels[p], k) for p, c, k in derivations
-                                  if c == aid and p in labels))
+                                  if c == aid and p in labels),
+               published_basis=articles[aid].get("published_basis"))
         for aid in ids)
 
 
@@ -704,11 +707,14 @@ def _timeline(events: list[dict[str, Any]], entities: dict[str, Any],
         found = cites(e.get("mentions", []))
         if key in merged:
             old = merged[key]
-            merged[key] = dataclasses.replace(old, cites=old.cites + found)
+            # Told with its own date by any source: the date is no longer only inferred.
+            merged[key] = dataclasses.replace(old, cites=old.cites + found, inferred=old.inferred
+                                              and e.get("date_basis") == "inferred")
         else:
             actor = entities.get(e.get("actor_id") or "", {}).get("name") or e.get("actor")
             merged[key] = TimelineEntry(e["date"], bounds[0], bounds[1], e.get("summary") or "",
-                                        e.get("action"), e.get("place"), actor, found)
+                                        e.get("action"), e.get("place"), actor, found,
+                                        e.get("date_basis") == "inferred")
     return tuple(sorted(merged.values(), key=lambda t: (t.start, t.end, t.summary)))
 
 

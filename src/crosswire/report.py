@@ -16,6 +16,7 @@ import jsonschema
 
 from .errors import SchemaError
 from .records import Article, ParsedArticle, Skipped, Story, to_dict
+from .story.dating import dated
 
 SCHEMA_ID = "crosswire/briefing@1"
 
@@ -64,7 +65,10 @@ def _remap(record: dict[str, Any], ids: dict[str, str], *keys: str) -> dict[str,
     return record
 
 
-def story_json(story: Story, parsed: dict[str, ParsedArticle]) -> dict[str, Any]:
+def story_json(story: Story, parsed: dict[str, ParsedArticle],
+               inferred: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``inferred``: ids of events dated only once their undated article was dated from its
+    story (their ``date_basis`` is "inferred")."""
     members = [parsed[a] for a in story.article_ids if a in parsed]
     entities = story.entities or tuple(e for p in members for e in p.entities)
     # Article-level entity ids -> the story-level entity that absorbed them, so every
@@ -86,7 +90,11 @@ def story_json(story: Story, parsed: dict[str, ParsedArticle]) -> dict[str, Any]
             _remap({"id": e.id, "date": e.date, "action": e.action, "actor_id": e.actor_id,
                     "target_id": e.target_id, "place": e.place, "summary": e.summary,
                     "mentions": [{"article_id": e.article_id, "span": list(e.span)}],
-                    "actor": e.actor, "target": e.target, "trigger": e.trigger},
+                    "actor": e.actor, "target": e.target, "trigger": e.trigger,
+                    # Additions: how the date is known ("text": the article's own words;
+                    # "inferred": its publication date was inferred from its story).
+                    "date_basis": None if e.date is None else
+                    "inferred" if e.id in inferred else "text"},
                    ids, "actor_id", "target_id")
             for p in members for e in p.events],
         "claims": [to_dict(c) for c in story.claims],
@@ -99,11 +107,23 @@ def story_json(story: Story, parsed: dict[str, ParsedArticle]) -> dict[str, Any]
 def build(articles: list[Article], parsed: dict[str, ParsedArticle], stories: list[Story],
           skipped: list[Skipped], now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
+    # Undated articles take a date from their story (published_basis "text" or "inferred"),
+    # and their time expressions and events the dates it gives them.
+    parsed = dict(parsed)
+    inferred: set[str] = set()
+    for story in stories:
+        members = [parsed[a] for a in story.article_ids if a in parsed]
+        for before, after in zip(members, dated(members)):
+            if after is not before:
+                parsed[after.id] = after
+                inferred |= {e.id for e, old in zip(after.events, before.events)
+                             if e.date and not old.date}
+    articles = [parsed[a.id].article if a.id in parsed else a for a in articles]
     document = {
         "schema": SCHEMA_ID,
         "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "articles": [article_json(a, parsed.get(a.id)) for a in articles],
-        "stories": [story_json(s, parsed) for s in stories],
+        "stories": [story_json(s, parsed, frozenset(inferred)) for s in stories],
         "skipped": [{"source": s.source, "stage": s.stage, "reason": s.reason} for s in skipped],
     }
     return document

@@ -109,6 +109,9 @@ TL_W, TL_LEFT, TL_RIGHT, TL_LANE, TL_TOP, TL_BREAK = 760, 90, 24, 26, 16, 28
 # A gap longer than this between dated things breaks the axis: a story about this week that
 # mentions an event two years ago gets two readable stretches, not a crushed one.
 TL_GAP_DAYS = 45
+# Dates ending this long before the first report are background (an accord of 2019 in a story
+# of this week): their stretch of axis is never wider than the story's own, and is labelled.
+TL_BACKGROUND_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +175,15 @@ def timeline_chart(briefing: Briefing) -> Timeline | None:
     padded = [(lo - timedelta(days=1), hi + timedelta(days=1)) if (hi - lo).days < 2 else (lo, hi)
               for lo, hi in stretches]
     # Each stretch gets width by the square root of its length: a two-day burst stays
-    # readable beside a season.
+    # readable beside a season. A background stretch gets no more than the narrowest stretch
+    # of the news itself, so a year-long date in the past never squeezes the story.
     weights = [((hi - lo).days + 1) ** 0.5 for lo, hi in padded]
+    news_from = (min(b[0] for _, b in pubs) if pubs else max(t.end for t in briefing.timeline)) \
+        - timedelta(days=TL_BACKGROUND_DAYS)
+    background = [hi < news_from for _, hi in padded]
+    news = [w for w, old in zip(weights, background) if not old]
+    if news:
+        weights = [min(w, min(news)) if old else w for w, old in zip(weights, background)]
     avail = TL_W - TL_LEFT - TL_RIGHT - TL_BREAK * (len(padded) - 1)
     laid: list[_Stretch] = []
     x = float(TL_LEFT)
@@ -209,8 +219,9 @@ def timeline_chart(briefing: Briefing) -> Timeline | None:
     published = tuple(Mark(i, *placed(*b), published_y, f"{s.label} published {s.published}")
                       for i, (s, b) in enumerate(pubs, start=1))
     ticks = tuple(t for g in laid for t in _ticks(g, lambda d: x_of(d, centre=True)))
-    years = tuple(Tick(g.x0, str(g.lo.year) if g.lo.year == g.hi.year
-                       else f"{g.lo.year}-{g.hi.year}") for g in laid)
+    years = tuple(Tick(g.x0, ("background " if old and news else "")
+                       + (str(g.lo.year) if g.lo.year == g.hi.year else f"{g.lo.year}-{g.hi.year}"))
+                  for g, old in zip(laid, background))
     return Timeline(TL_W, published_y + 28, axis_y, tuple((g.x0, g.x1) for g in laid), years,
                     tuple(marks), published, published_y, ticks)
 

@@ -174,7 +174,8 @@ def render_markdown(b: Briefing) -> str:
         out += ["_No numbers found._"]
 
     out += ["", "## Timeline", ""]
-    out += [f"- **{md(t.date)}** — {md(t.summary)}" + (f" ({md(t.place)})" if t.place else "")
+    out += [f"- **{md(t.date)}**{' (date inferred from the story)' if t.inferred else ''} — "
+            f"{md(t.summary)}" + (f" ({md(t.place)})" if t.place else "")
             + notes.after(t.cites) for t in b.timeline] or [
         f"_No dated events found ({_plural(b.undated_events, 'event')} without a date)._"
         if b.undated_events else "_No dated events found._"]
@@ -216,7 +217,9 @@ def render_markdown(b: Briefing) -> str:
         derived = "".join(f"; {relation(kind)} {md(p)}" for p, kind in s.derived_from)
         link = f"; <{s.url}>" if s.url else ""  # safe_url: an autolink holds no < > or spaces
         out.append(f"- **{md(s.label)}**" + (f": {md(s.title)}" if s.title else "")
-                   + f" — {md(s.published) or 'date unknown'}; independent source {s.group + 1}"
+                   + f" — {md(s.published) or 'date unknown'}"
+                   + (" (inferred from the story)" if s.published_basis == "inferred" else "")
+                   + f"; independent source {s.group + 1}"
                    + derived + link + f"; `{s.id}`")
     if notes.cites:
         out += ["", "## Cited words", "",

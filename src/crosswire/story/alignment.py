@@ -19,6 +19,7 @@ from ..nlp import timex
 from ..records import (AlignedClaim, Derivation, ParsedArticle, SourceView, SpanRef, Story,
                        content_id)
 from . import confidence, conflicts, lineage, similarity
+from .dating import dated
 from .units import PLACE_TYPES, Unit, name_words, regions, units_of
 
 
@@ -26,7 +27,7 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
                 config: Config, embedder: Embedder) -> Story:
     """The story with its aligned claims and per-source views. ``embedder`` encodes the
     claims (usually already encoded, in one call for all the stories a run makes)."""
-    members = _dated([p for p in members if p.id in set(story.article_ids)] or members)
+    members = dated([p for p in members if p.id in set(story.article_ids)] or members)
     families = lineage.families([p.id for p in members], derivations)
     entity_ids = {old: entity.id for entity in story.entities for old in entity.merged}
     units = units_of(members, families, entity_ids)
@@ -50,26 +51,6 @@ def align_story(story: Story, members: list[ParsedArticle], derivations: list[De
                       confidence.load_model(), people)
     return dataclasses.replace(story, claims=tuple(claims),
                                per_source=tuple(_views(members, claims, derivations)))
-
-
-def _dated(members: list[ParsedArticle]) -> list[ParsedArticle]:
-    """Members with a publication date where the story supplies one: an undated article is
-    dated from its own text or its story's news cycle (``timex.infer_published``) and its
-    time expressions re-resolved, so its "Sunday night" can be compared with "Monday"."""
-    known = [p.article.published for p in members if p.article.published]
-    out = []
-    for parsed in members:
-        article = parsed.article
-        published, basis = (article.published, article.published_basis) if article.published \
-            else timex.infer_published(article, known)
-        if article.published or published is None:
-            out.append(parsed)
-            continue
-        out.append(dataclasses.replace(
-            parsed, article=dataclasses.replace(article, published=published,
-                                                published_basis=basis),  # type: ignore[arg-type]
-            timexes=timex.find_timexes(article.text, published)))
-    return out
 
 
 def _aligned(units: list[Unit], scores: np.ndarray, groups: list[list[int]],
