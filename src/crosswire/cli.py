@@ -37,6 +37,9 @@ err = Console(stderr=True)
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (default: crosswire.db).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file.")]
+FollowLinksOption = Annotated[bool, typer.Option(
+    "--follow-external-links",
+    help="Read symbolic links in input folders that lead outside them (skipped by default).")]
 Inputs = Annotated[list[str], typer.Argument(help="Files, folders or URLs (txt, html, json, "
                                                   "jsonl, rss/atom, warc, warc.gz).")]
 
@@ -70,9 +73,10 @@ def _fatal(exc: Exception) -> typer.Exit:
 
 @app.command()
 def ingest(inputs: Inputs, db: DbOption = None, quiet: QuietOption = False,
-           config_file: ConfigOption = None) -> None:
+           config_file: ConfigOption = None, follow_external_links: FollowLinksOption = False) -> None:
     """Read, clean and store articles (no analysis)."""
-    config = _config(config_file, db, quiet)
+    config = _config(config_file, db, quiet,
+                     ingest__follow_external_links=follow_external_links or None)
     try:
         with progress_bars(config.quiet) as reporter:
             result = api.ingest(inputs, config, reporter=reporter)
@@ -91,10 +95,12 @@ def analyze(inputs: Inputs,
             workers: Annotated[int | None, typer.Option(help="Worker processes for parsing.")] = None,
             engine: Annotated[str | None, typer.Option(help="local or spark.")] = None,
             master: Annotated[str | None, typer.Option(help="Spark master, e.g. local[2] or spark://host:7077.")] = None,
-            spark_out: Annotated[Path | None, typer.Option(help="Folder for the Spark engine's Parquet results.")] = None) -> None:
+            spark_out: Annotated[Path | None, typer.Option(help="Folder for the Spark engine's Parquet results.")] = None,
+            follow_external_links: FollowLinksOption = False) -> None:
     """The main job: ingest, understand and cross-check INPUTS; write the briefing JSON."""
     config = _config(config_file, db, quiet, engine__workers=workers, engine__engine=engine,
-                     engine__spark_master=master, engine__spark_out=spark_out)
+                     engine__spark_master=master, engine__spark_out=spark_out,
+                     ingest__follow_external_links=follow_external_links or None)
     if config.engine.engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {config.engine.engine!r}: use local or spark")
         raise typer.Exit(EXIT_USAGE)
