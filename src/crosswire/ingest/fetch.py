@@ -75,6 +75,10 @@ class Fetcher:
             headers={"User-Agent": self.config.user_agent},
             timeout=httpx.Timeout(self.config.timeout_s),
             follow_redirects=False,  # followed by hand so every hop is checked
+            # Requests go to an address (see _pinned), so the pool would key connections by
+            # it: a TLS connection checked for one host name could carry a request for another
+            # name on the same address. No keep-alive; the per-host interval makes it cheap.
+            limits=httpx.Limits(max_keepalive_connections=0),
             transport=transport,
         )
         self._last_request: dict[str, float] = {}
