@@ -771,6 +771,11 @@ def _split_paragraphs(text: str) -> list[str]:
 def _page_draft(doc: RawDocument, markup: str, config: CleanConfig) -> _Draft:
     """A whole web page: trafilatura's main text, the page's metadata, the dropped lines."""
     tree = _parse_html(markup)
+    if tree is not None and not _has_body_text(tree):
+        # Extractors fall back to whatever text a page has: a page of only a menu became an
+        # "article" reading "Home | About" (issue 19).
+        raise CleanError("no article text found in the HTML page: it holds only navigation "
+                         "(nav, header, footer, aside)")
     text, meta = _html_main_text(markup, tree, doc.url, config)
     if not text.strip():
         raise CleanError("no article text found in the HTML page")
@@ -794,6 +799,24 @@ def _page_draft(doc: RawDocument, markup: str, config: CleanConfig) -> _Draft:
     if body is not None:
         _audit_page(draft, _render_blocks(body), text)
     return draft
+
+
+# Text of a page's body outside the elements that hold a site's navigation, never an
+# article's body (HTML's own meaning, not a class-name guess: a class like "sections" may wrap
+# the article), and outside scripts and styles.
+_BODY_TEXT = lxml.etree.XPath(
+    "//body//text()[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+    " or ancestor::menu or ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template or ancestor::*[@role='navigation' or @role='banner'"
+    " or @role='contentinfo'])]")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _has_body_text(tree: lxml.html.HtmlElement) -> bool:
+    """Whether the page's body has a word outside its navigation elements."""
+    if tree.find("body") is None:
+        return True  # not a page layout the check can judge: the extractor decides
+    return any(_WORD_CHAR.search(text) for text in _BODY_TEXT(tree))
 
 
 def _audit_page(draft: _Draft, blocks: list[_Block], text: str) -> None:

@@ -18,15 +18,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import api, embed
 from .config import Config
-from .engine import local
 from .errors import ConfigError, CrosswireError
-from .ingest import Fetcher
-from .ingest.watch import watch as watch_feeds
 from .progress import progress_bars
 from .records import Skipped
 from .store import Store
+
+# The pipeline (api, engine, embed, ingest) is imported by the commands that run it: it brings
+# spaCy and torch, seconds a command that only reads the store (`skipped`) must not wait for.
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
 
@@ -37,6 +36,9 @@ err = Console(stderr=True)
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (default: crosswire.db).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file.")]
+FollowLinksOption = Annotated[bool, typer.Option(
+    "--follow-external-links",
+    help="Read symbolic links in input folders that lead outside them (skipped by default).")]
 Inputs = Annotated[list[str], typer.Argument(help="Files, folders or URLs (txt, html, json, "
                                                   "jsonl, rss/atom, warc, warc.gz).")]
 
@@ -70,9 +72,12 @@ def _fatal(exc: Exception) -> typer.Exit:
 
 @app.command()
 def ingest(inputs: Inputs, db: DbOption = None, quiet: QuietOption = False,
-           config_file: ConfigOption = None) -> None:
+           config_file: ConfigOption = None, follow_external_links: FollowLinksOption = False) -> None:
     """Read, clean and store articles (no analysis)."""
-    config = _config(config_file, db, quiet)
+    from . import api
+
+    config = _config(config_file, db, quiet,
+                     ingest__follow_external_links=follow_external_links or None)
     try:
         with progress_bars(config.quiet) as reporter:
             result = api.ingest(inputs, config, reporter=reporter)
@@ -91,10 +96,14 @@ def analyze(inputs: Inputs,
             workers: Annotated[int | None, typer.Option(help="Worker processes for parsing.")] = None,
             engine: Annotated[str | None, typer.Option(help="local or spark.")] = None,
             master: Annotated[str | None, typer.Option(help="Spark master, e.g. local[2] or spark://host:7077.")] = None,
-            spark_out: Annotated[Path | None, typer.Option(help="Folder for the Spark engine's Parquet results.")] = None) -> None:
+            spark_out: Annotated[Path | None, typer.Option(help="Folder for the Spark engine's Parquet results.")] = None,
+            follow_external_links: FollowLinksOption = False) -> None:
     """The main job: ingest, understand and cross-check INPUTS; write the briefing JSON."""
+    from . import api
+
     config = _config(config_file, db, quiet, engine__workers=workers, engine__engine=engine,
-                     engine__spark_master=master, engine__spark_out=spark_out)
+                     engine__spark_master=master, engine__spark_out=spark_out,
+                     ingest__follow_external_links=follow_external_links or None)
     if config.engine.engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {config.engine.engine!r}: use local or spark")
         raise typer.Exit(EXIT_USAGE)
@@ -134,6 +143,8 @@ def load(directory: Annotated[Path, typer.Argument(help="A Spark run's Parquet o
          out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the briefing JSON here.")] = None,
          db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None) -> None:
     """Load a Spark run's Parquet results into the SQLite store."""
+    from . import api
+
     config = _config(config_file, db, quiet)
     try:
         document = api.load(directory, config)
@@ -150,6 +161,10 @@ def watch(feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs.")
           db: DbOption = None, quiet: QuietOption = False, config_file: ConfigOption = None) -> None:
     """Poll feeds and ingest new items as they appear (polite: robots.txt, rate limit,
     conditional GET)."""
+    from .engine import local
+    from .ingest import Fetcher
+    from .ingest.watch import watch as watch_feeds
+
     config = _config(config_file, db, quiet)
     skipped: list[Skipped] = []
 
@@ -171,6 +186,8 @@ def watch(feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs.")
 def prepare(config_file: ConfigOption = None) -> None:
     """Make the embedding model ready now rather than on the first run (the int8 encoder is
     exported once from the installed MiniLM package; nothing is downloaded)."""
+    from . import embed
+
     config = _config(config_file, None, False)
     try:
         ready = embed.prepare(config.analysis.embedding_model)

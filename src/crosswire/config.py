@@ -32,6 +32,29 @@ class IngestConfig:
     follow_feed_links: bool = True
     # Feed items with fewer characters of text than this are fetched from their link.
     feed_min_chars: int = 400
+    # Longest header block of a WARC record (its version line and named fields), read before
+    # the record is: a file with no newline used to be read whole, in quadratic time, as one
+    # "line" (issue 19). Set on crawlers' output: Common Crawl and warcio headers run to 1-3 kB,
+    # a target URI to 8 kB at most (the usual server limit); 64 kB leaves eight times that.
+    max_header_bytes: int = 65_536
+    # Before reading an input file larger than this, the articles read so far are stored, so
+    # a file that is slow to read (or kills the process) never holds good articles back
+    # (issue 19: a 64 MB file with no newline kept a folder's articles waiting). Set so the
+    # fixture corpus (largest input 16 kB) and ordinary articles never cut a batch short:
+    # batches are also the evidence for lines repeated across an outlet's articles.
+    flush_before_bytes: int = 1_000_000
+    # A charset guessed for text that is neither UTF-8 nor declared is trusted when it is a
+    # Latin code page (read as cp1252, see ingest.detect.decode) or, for other scripts
+    # (Cyrillic, Greek, CJK, Hangul...), when the input has at least this many non-ASCII
+    # bytes; below this confidence floor the input is skipped rather than stored as mojibake.
+    # Set on one news paragraph in koi8-r, cp1251, iso8859-7, gb18030, euc-kr and shift_jis
+    # cut at every 8 characters (tests/test_hostile.py::test_non_latin_charsets): the guess
+    # was right for all six from 60 non-ASCII bytes on; every wrong guess came below that
+    # (koi8-r read as shift_jis or utf-16 up to 54 bytes; euc-kr, cp1251, greek at 7-12).
+    charset_min_evidence_bytes: int = 64
+    # Symbolic links in an input folder that lead outside it are skipped (a link to
+    # /etc/passwd is not an article); `--follow-external-links` reads them.
+    follow_external_links: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,13 +99,50 @@ class Article:
         return self.language == "en"
 
 
+# A skipped reason is read in a table and kept in the store: one embedding the "first line"
+# of a 64 MB file made `crosswire skipped` run for 27 minutes (issue 19). 500 characters hold
+# every reason crosswire writes (the longest, a feed or WARC parser's message, runs to ~300).
+MAX_REASON_CHARS = 500
+
+
+def shown(text: str) -> str:
+    """``text`` safe to store and print: a lone surrogate (a file name's undecodable byte,
+    kept by Python as U+DC80-U+DCFF, or one escaped in JSON) becomes a visible escape
+    (``\\xe9``, ``\\ud800``) instead of making SQLite and every terminal fail on it."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:  # a file name's bytes, back as they were on disk
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def bounded_reason(reason: str) -> str:
+    """A skipped reason as stored and shown: printable and at most MAX_REASON_CHARS long."""
+    reason = shown(reason)
+    if len(reason) <= MAX_REASON_CHARS:
+        return reason
+    keep = MAX_REASON_CHARS - 40  # the tail below is at most 39 characters
+    return f"{reason[:keep]} ... [{len(reason) - keep} more characters cut]"
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """An input item (or one stage for one item) that could not be processed, and why."""
+    """An input item (or one stage for one item) that could not be processed, and why.
+
+    Every reason goes through :func:`bounded_reason` and every source through :func:`shown`
+    here, so no stage can build a record the store cannot keep or a table cannot show."""
 
     source: str
     stage: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", shown(self.source))
+        object.__setattr__(self, "reason", bounded_reason(self.reason))
 
 
 # --------------------------------------------------------------------------- article facts

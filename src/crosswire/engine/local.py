@@ -10,6 +10,7 @@ are recognised by their source and content hash, parses by article id and extrac
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,54 +48,83 @@ class RunResult:
 def ingest(inputs: Iterable[str], config: Config, store: Store, reporter: Reporter = SILENT,
            fetcher: Fetcher | None = None, result: RunResult | None = None) -> RunResult:
     """Read, clean and store every input. Returns the run's article ids and skipped items."""
-    return ingest_items(read_paths(inputs, config, fetcher), config, store, reporter, result)
+    writer = _Writer(config, store, reporter, result or RunResult())
+    # Before a large input is read, what the batch holds is stored: reading it may be slow,
+    # or end the process, and must not hold good articles back (issue 19).
+    writer.write(read_paths(inputs, config, fetcher, checkpoint=writer.flush))
+    return writer.result
 
 
 def ingest_items(items: Iterable[RawDocument | Skipped], config: Config, store: Store,
                  reporter: Reporter = SILENT, result: RunResult | None = None) -> RunResult:
     """Clean and store items already read (by a reader or a feed watcher)."""
-    result = result or RunResult()
-    cleaner = Cleaner(config.clean)
-    task = reporter.stage("Reading and cleaning", None)
-    batch: list[RawDocument] = []
+    writer = _Writer(config, store, reporter, result or RunResult())
+    writer.write(items)
+    return writer.result
 
-    def flush() -> None:
-        for doc, item in zip(batch, cleaner.clean_batch(batch)):
+
+# Items cleaned together; also the evidence for lines repeated across an outlet's articles.
+BATCH_SIZE = 64
+
+# What one item can raise while it is stored: its own data (a name SQLite cannot encode, a
+# value too big), never the store itself, whose errors end the run (exit code 3).
+_ITEM_ERRORS = (UnicodeError, ValueError, OverflowError, sqlite3.DataError, sqlite3.InterfaceError)
+
+
+class _Writer:
+    """Cleans items in batches and stores each article with its raw input, or the reason it
+    was skipped; one item that cannot be stored becomes a Skipped, the batch goes on."""
+
+    def __init__(self, config: Config, store: Store, reporter: Reporter, result: RunResult):
+        self.store, self.reporter, self.result = store, reporter, result
+        self.cleaner = Cleaner(config.clean)
+        self.batch: list[RawDocument] = []
+        self.task = reporter.stage("Reading and cleaning", None)
+
+    def write(self, items: Iterable[RawDocument | Skipped]) -> None:
+        for item in items:
             if isinstance(item, Skipped):
-                store.add_raw(doc)  # keep the raw input even when it has no article
-                _skip(store, result, item)
-            else:
-                if store.add_article(doc, item):
-                    result.new_articles += 1
-                store.clear_skipped(doc.source)
-                result.add_article(item.id)
-            reporter.advance(task)
-        batch.clear()
+                self.skip(item)
+            elif not self.known(item):
+                self.batch.append(item)
+                if len(self.batch) >= BATCH_SIZE:
+                    self.flush()
+        self.flush()
+        self.reporter.done(self.task)
 
-    for item in items:
-        if isinstance(item, Skipped):
-            _skip(store, result, item)
-            reporter.advance(task)
-            continue
-        if store.has_source(item.source):
-            known = store.article_ids_for_sources([item.source])
-            if known:  # read before: nothing to do, but it belongs to this run's report
-                for article_id in known:
-                    result.add_article(article_id)
-                reporter.advance(task)
-                continue
-        batch.append(item)
-        if len(batch) >= 64:
-            flush()
-    if batch:
-        flush()
-    reporter.done(task)
-    return result
+    def known(self, doc: RawDocument) -> bool:
+        """Whether the input was read before (nothing to do, but it is part of this run)."""
+        if not self.store.has_source(doc.source):
+            return False
+        known = self.store.article_ids_for_sources([doc.source])
+        for article_id in known:
+            self.result.add_article(article_id)
+        if known:
+            self.reporter.advance(self.task)
+        return bool(known)
 
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        for doc, item in zip(batch, self.cleaner.clean_batch(batch)):
+            try:
+                if isinstance(item, Skipped):
+                    self.store.add_raw(doc)  # keep the raw input even when it has no article
+                    self.skip(item)
+                else:
+                    if self.store.add_article(doc, item):
+                        self.result.new_articles += 1
+                    self.store.clear_skipped(doc.source)
+                    self.result.add_article(item.id)
+                    self.reporter.advance(self.task)
+            except _ITEM_ERRORS as exc:
+                self.skip(Skipped(doc.source, "store", f"cannot store: {type(exc).__name__}: {exc}"))
 
-def _skip(store: Store, result: RunResult, item: Skipped) -> None:
-    store.add_skipped(item)
-    result.skipped.append(item)
+    def skip(self, item: Skipped) -> None:
+        self.store.add_skipped(item)
+        self.result.skipped.append(item)
+        self.reporter.advance(self.task)
 
 
 def parse(article_ids: list[str], config: Config, store: Store, reporter: Reporter = SILENT,

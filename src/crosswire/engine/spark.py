@@ -35,7 +35,7 @@ from typing import Any
 
 from ..clean import Cleaner, domain_names, name_domains, outlet_key
 from ..config import Config
-from ..ingest.readers import read_file
+from ..ingest.readers import input_files, read_file
 from ..nlp import NlpPipeline
 from ..records import Article, ParsedArticle, RawDocument, Skipped, Story, from_dict, to_dict
 from ..store import Store
@@ -47,17 +47,15 @@ _NLP: NlpPipeline | None = None  # one pipeline per executor process
 _READ, _FINISH, _PARSE = 1, 2, 3
 
 
-def _files(inputs: Iterable[str]) -> tuple[list[str], list[Skipped]]:
+def _files(inputs: Iterable[str], config: Config) -> tuple[list[str], list[Skipped]]:
     files: list[str] = []
     missing: list[Skipped] = []
     for spec in inputs:
-        path = Path(spec)
-        if path.is_dir():
-            files += sorted(str(p) for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        elif path.exists():
-            files.append(str(path))
-        else:
-            missing.append(Skipped(spec, "ingest", "no such file or folder"))
+        for entry in input_files(spec, config):
+            if isinstance(entry, Skipped):
+                missing.append(entry)
+            else:
+                files.append(str(entry))
     return files, missing
 
 
@@ -154,7 +152,7 @@ def run_stages(spark: Any, inputs: Iterable[str], config: Config) -> SparkRun:
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
-    files, missing = _files(inputs)
+    files, missing = _files(inputs, config)
     missing_rdd = sc.parallelize([(_READ, -1, n, s) for n, s in enumerate(missing)], 1)
     if not files:
         return SparkRun(sc.emptyRDD(), missing_rdd)

@@ -74,10 +74,14 @@ def looks_textual(data: bytes) -> bool:
     return bad / len(sample) < 0.01
 
 
-def decode(data: bytes, declared: str | None = None, source: str = "input") -> str:
+def decode(data: bytes, declared: str | None = None, source: str = "input",
+           min_evidence: int = 0) -> str:
     """Decode bytes to text: BOM, then UTF-8, then a declared charset, then detection.
 
-    Raises IngestError for binary data or bytes no encoding explains."""
+    A detected charset of a non-Latin script is trusted only from ``min_evidence`` non-ASCII
+    bytes on (``ingest.charset_min_evidence_bytes``; the readers pass it, the cleaner decodes
+    what they accepted). Raises IngestError for binary data, bytes no encoding explains, and
+    guesses below that floor."""
     if not data.strip():
         raise IngestError("empty input")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -100,11 +104,23 @@ def decode(data: bytes, declared: str | None = None, source: str = "input") -> s
                 return data.decode(name)
             except (LookupError, UnicodeDecodeError):
                 continue
-    results = charset_normalizer.from_bytes(data[:200_000])
-    best = results.best()
+    sample = data[:200_000]
+    best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise IngestError(f"{source}: not UTF-8 and no charset could be detected")
     text = data.decode(best.encoding, errors="replace")
+    if not _latin_script(text):
+        # Cyrillic, Greek, CJK, Hangul...: the guess is the text's only reading, so it must be
+        # sure; reading it as cp1252 below would store mojibake (issue 19: koi8-r, gb18030
+        # and euc-kr all were).
+        evidence = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+        if evidence < min_evidence:
+            raise IngestError(
+                f"{source}: not UTF-8, and {evidence} non-ASCII bytes are too few to tell its "
+                f"charset with confidence (best guess {best.encoding}; "
+                f"ingest.charset_min_evidence_bytes is {min_evidence}): convert it to UTF-8 or "
+                "declare its charset")
+        return text
     # Short Western-European text often scores the same in cp1250 (or another single-byte
     # code page) as in cp1252, the far more common legacy encoding of news pages. Prefer
     # cp1252 when it decodes cleanly into no more rare letters than the detected guess.
@@ -116,6 +132,25 @@ def decode(data: bytes, declared: str | None = None, source: str = "input") -> s
         if _rare_letters(western) <= _rare_letters(text):
             return western
     return text
+
+
+_HIGH_BYTES = bytes(range(128, 256))
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _latin_script(text: str) -> bool:
+    """Whether the text's letters (markup aside) are mostly Latin: ASCII, Latin-1, Latin
+    Extended. Mostly-ASCII text with a few stray bytes is Latin whatever the guess."""
+    latin = other = 0
+    for ch in _TAG.sub(" ", text):
+        if ch.isalpha():
+            if ord(ch) <= 0x24F or 0x1E00 <= ord(ch) <= 0x1EFF:
+                latin += 1
+            else:
+                other += 1
+    return latin >= other
 
 
 def _rare_letters(text: str) -> int:

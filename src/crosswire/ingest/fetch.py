@@ -14,9 +14,10 @@ import socket
 import threading
 import time
 import urllib.robotparser
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -36,16 +37,29 @@ class Response:
     not_modified: bool = False
 
 
-def _is_public(host: str) -> bool:
+Resolver = Callable[[str], list[str]]
+
+
+def resolve(host: str) -> list[str]:
+    """The addresses of a host name, as the system resolver gives them."""
     try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
-                or addr.is_reserved or addr.is_unspecified):
-            return False
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve host {host!r}: {getattr(exc, 'strerror', exc)}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _is_public(address: str) -> bool:
+    addr = ipaddress.ip_address(address)
+    return not (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
+                or addr.is_reserved or addr.is_unspecified)
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
     return True
 
 
@@ -53,13 +67,18 @@ class Fetcher:
     """One fetcher per run; safe to share between threads."""
 
     def __init__(self, config: FetchConfig | None = None, max_bytes: int = 20_000_000,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None, resolver: Resolver = resolve):
         self.config = config or FetchConfig()
+        self._resolve = resolver
         self.max_bytes = max_bytes  # the ingest size cap, applied to responses too
         self._client = httpx.Client(
             headers={"User-Agent": self.config.user_agent},
             timeout=httpx.Timeout(self.config.timeout_s),
             follow_redirects=False,  # followed by hand so every hop is checked
+            # Requests go to an address (see _pinned), so the pool would key connections by
+            # it: a TLS connection checked for one host name could carry a request for another
+            # name on the same address. No keep-alive; the per-host interval makes it cheap.
+            limits=httpx.Limits(max_keepalive_connections=0),
             transport=transport,
         )
         self._last_request: dict[str, float] = {}
@@ -76,18 +95,24 @@ class Fetcher:
         self.close()
 
     # ------------------------------------------------------------------ checks
-    def _check_url(self, url: str) -> str:
+    def _check_url(self, url: str) -> tuple[str, str]:
+        """The URL's origin and the address to connect to, checked. The connection goes to
+        this very address (see :meth:`_follow`): resolving the name again when connecting
+        would let a DNS answer that changes in between (rebinding) reach a private address."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(f"refusing {url!r}: only http and https URLs are fetched")
         host = parts.hostname
         if not host:
             raise FetchError(f"refusing {url!r}: no host")
-        if not self.config.allow_private and not _is_public(host):
+        addresses = [host] if _ip_literal(host) else self._resolve(host)
+        if not addresses:
+            raise FetchError(f"cannot resolve host {host!r}: no address")
+        if not self.config.allow_private and not all(_is_public(a) for a in addresses):
             raise FetchError(
                 f"refusing {url}: {host} is a private, loopback or link-local address "
                 "(set fetch.allow_private=true to allow it)")
-        return f"{parts.scheme}://{parts.netloc}"
+        return f"{parts.scheme}://{parts.netloc}", addresses[0]
 
     def _wait_turn(self, origin: str) -> None:
         with self._lock:
@@ -101,7 +126,7 @@ class Fetcher:
         """Whether robots.txt of the URL's host lets our user agent fetch it."""
         if not self.config.respect_robots:
             return True
-        origin = self._check_url(url)
+        origin, _ = self._check_url(url)
         if origin not in self._robots:
             parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
             try:
@@ -147,9 +172,11 @@ class Fetcher:
 
     def _follow(self, url: str, headers: dict[str, str]) -> Response:
         for _ in range(self.config.max_redirects + 1):
-            origin = self._check_url(url)
+            origin, address = self._check_url(url)
             self._wait_turn(origin)
-            with self._client.stream("GET", url, headers=headers) as resp:
+            target, host, extensions = _pinned(url, address)
+            with self._client.stream("GET", target, headers={**headers, "Host": host},
+                                     extensions=extensions) as resp:
                 if resp.status_code in (301, 302, 303, 307, 308) and "location" in resp.headers:
                     url = urljoin(url, resp.headers["location"])
                     continue
@@ -170,10 +197,23 @@ class Fetcher:
                     body += chunk
                     if len(body) > self.max_bytes:
                         raise FetchError(f"{url}: response over the {self.max_bytes}-byte cap")
-                return Response(str(resp.url), resp.status_code, bytes(body),
+                return Response(url, resp.status_code, bytes(body),
                                 resp.headers.get("content-type"), resp.headers.get("etag"),
                                 resp.headers.get("last-modified"), _stamp())
         raise FetchError(f"{url}: more than {self.config.max_redirects} redirects")
+
+
+def _pinned(url: str, address: str) -> tuple[str, str, dict[str, str]]:
+    """The URL with its host replaced by the checked address; the Host header; and, for
+    https, the name the TLS handshake sends and the certificate is checked against."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{address}]" if ":" in address else address
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    named = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), named, extensions
 
 
 class _RetryableStatus(Exception):

@@ -12,6 +12,7 @@ their cleaned content, so re-ingesting the same input adds nothing.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from ..records import (
+    MAX_REASON_CHARS,
     Article,
     Derivation,
     ParsedArticle,
@@ -33,6 +35,8 @@ from ..records import (
 from .migrations import DIGEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _now() -> str:
@@ -198,8 +202,11 @@ class Store:
         return out
 
     def skipped(self) -> list[Skipped]:
-        return [Skipped(r["source"], r["stage"], r["reason"])
-                for r in self.query("SELECT source, stage, reason FROM skipped ORDER BY rowid")]
+        # A store written before reasons were bounded may hold one of hundreds of megabytes:
+        # only what a Skipped keeps is read (the record bounds it).
+        return [Skipped(r["source"], r["stage"], r["reason"]) for r in self.query(
+            "SELECT source, stage, substr(reason, 1, ?) AS reason FROM skipped ORDER BY rowid",
+            (MAX_REASON_CHARS + 1,))]
 
     def skipped_rows(self, limit: int, offset: int = 0) -> list[sqlite3.Row]:
         """Skipped items, newest first, with when (``at``), a page at a time: a crawl's store
@@ -397,7 +404,10 @@ class Store:
     def search(self, query: str, limit: int = 50) -> list[str]:
         """Article ids matching an FTS5 query over title and text, best first."""
         # Quote every term: FTS5 syntax errors on user input ("AND", stray quotes) are not
-        # the user's problem.
+        # the user's problem. FTS5 reads a string only up to a NUL ("unterminated string",
+        # a 500 for /api/stories?q=a%00b, issue 19), and a lone surrogate cannot be encoded:
+        # control characters separate terms, and lone surrogates are dropped.
+        query = _CONTROL.sub(" ", query).encode("utf-8", "ignore").decode("utf-8")
         terms = [t.replace('"', '""') for t in query.split() if t.strip()]
         if not terms:
             return []
