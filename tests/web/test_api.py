@@ -106,6 +106,26 @@ def test_story_list_filters(client: TestClient, query: str, expected: set[str]) 
     assert found == expected
 
 
+@pytest.mark.parametrize("query", ["walk", "walking", "HIRE", "Sorr*", "sorrel* walk*"])
+def test_search_matches_word_stems_and_prefixes(client: TestClient, query: str) -> None:
+    assert titles(client, "?q=" + query) == [FERRY]
+
+
+def test_search_shows_where_each_story_matched(client: TestClient) -> None:
+    story = client.get("/api/stories?q=walk").json()["stories"][0]
+    match = story["match"]
+    assert match["url"] == f"/articles/{match['article_id']}"
+    hits = [p["text"] for p in match["pieces"] if p["hit"]]
+    assert hits and all(h.lower().startswith("walk") for h in hits)
+    snippet = "".join(p["text"] for p in match["pieces"])
+    assert "walked off the job" in snippet
+    page = client.get("/stories?q=walk").text
+    assert re.search(r'<p class="card-match"><a href="/articles/a_[0-9a-f]+">.*<mark>walked</mark>',
+                     page)
+    # Without a query there is nothing to match.
+    assert all(s["match"] is None for s in client.get("/api/stories").json()["stories"])
+
+
 def test_story_list_sorts(client: TestClient) -> None:
     assert titles(client, "?sort=size")[0] == FERRY  # four articles
     recent = client.get("/api/stories?sort=recent").json()["stories"]

@@ -37,6 +37,26 @@ from .migrations import DIGEST, MIGRATIONS
 BUSY_TIMEOUT_MS = 30_000
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Marks around matched words in search snippets: private-use characters, never markup, so a
+# reader escapes the snippet and then marks the words.
+HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+
+
+def _fts_query(query: str) -> str:
+    """A user's words as an FTS5 query: every word quoted (FTS5 syntax in user input, "AND"
+    or a stray quote, is not the user's problem), a trailing ``*`` kept as a prefix search.
+    FTS5 reads a string only up to a NUL ("unterminated string", a 500 for
+    /api/stories?q=a%00b, issue 19) and a lone surrogate cannot be encoded: control
+    characters separate words and lone surrogates are dropped."""
+    query = _CONTROL.sub(" ", query).encode("utf-8", "ignore").decode("utf-8")
+    query = query.replace(HIT_OPEN, " ").replace(HIT_CLOSE, " ")
+    terms = []
+    for word in query.split():
+        prefix = word.endswith("*") and len(word.rstrip("*")) >= 2
+        word = word.rstrip("*") if prefix else word
+        if word.strip():
+            terms.append(f'"{word.replace(chr(34), chr(34) * 2)}"' + ("*" if prefix else ""))
+    return " ".join(terms)
 
 
 def _now() -> str:
@@ -402,19 +422,22 @@ class Store:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, limit: int = 50) -> list[str]:
-        """Article ids matching an FTS5 query over title and text, best first."""
-        # Quote every term: FTS5 syntax errors on user input ("AND", stray quotes) are not
-        # the user's problem. FTS5 reads a string only up to a NUL ("unterminated string",
-        # a 500 for /api/stories?q=a%00b, issue 19), and a lone surrogate cannot be encoded:
-        # control characters separate terms, and lone surrogates are dropped.
-        query = _CONTROL.sub(" ", query).encode("utf-8", "ignore").decode("utf-8")
-        terms = [t.replace('"', '""') for t in query.split() if t.strip()]
-        if not terms:
+        """Article ids matching a search over title and text, best first (see search_hits)."""
+        return [r["id"] for r in self.search_hits(query, limit)]
+
+    def search_hits(self, query: str, limit: int = 50) -> list[sqlite3.Row]:
+        """Articles matching every word of ``query`` in title or text, best first: id and a
+        ``snippet`` of the best-matching field around the match, each matched word between
+        ``HIT_OPEN`` and ``HIT_CLOSE``. Words match by stem ("kill" finds "killed"); a word
+        ending in ``*`` matches as a prefix ("evac*")."""
+        fts_query = _fts_query(query)
+        if not fts_query:
             return []
-        fts_query = " ".join(f'"{t}"' for t in terms)
-        rows = self.query("SELECT a.id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
-                          " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (fts_query, limit))
-        return [r["id"] for r in rows]
+        return self.query(
+            "SELECT a.id, snippet(articles_fts, -1, ?, ?, '…', 18) AS snippet"
+            " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (HIT_OPEN, HIT_CLOSE, fts_query, limit))
 
     # ------------------------------------------------------------------ feeds
     def feed_state(self, url: str) -> sqlite3.Row | None:

@@ -102,4 +102,22 @@ MIGRATIONS: list[list[str]] = [
         # Stories stored before this version get theirs now (the store sets them on save).
         DIGEST,
     ],
+    # 5: search by word stems ("kill" finds "killed", "evacuate" finds "evacuation"), accents
+    # ignored; the index is rebuilt from the articles
+    [
+        "DROP TRIGGER articles_ai",
+        "DROP TRIGGER articles_ad",
+        "DROP TABLE articles_fts",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid',
+            tokenize='porter unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END""",
+        "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+    ],
 ]

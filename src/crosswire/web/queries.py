@@ -25,6 +25,7 @@ from ..clean import outlet_name_key, outlet_names
 from ..nlp.entities import LINK_CLASSES, LinkConfig, Linker, LinkUnit, canonical, name_key
 from ..nlp.gazetteer import country
 from ..store import Store
+from ..store.db import HIT_CLOSE, HIT_OPEN
 
 PER_PAGE = 25
 # Source columns on a story page unless all are asked for.
@@ -60,9 +61,17 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
         # "The X" and "X" are one outlet, shown under one spelling.
         row["outlets"] = list(dict.fromkeys(named.get(o, o) for o in json.loads(row["outlets"] or "[]")))
     rank: dict[str, int] = {}
+    matched: dict[str, dict[str, Any]] = {}
     if q and q.strip():
-        hits = store.stories_of_articles(store.search(q, limit=1000))
-        rank = {sid: i for i, sid in enumerate(hits)}
+        hits = store.search_hits(q, limit=1000)
+        snippets = {h["id"]: h["snippet"] for h in hits}
+        for article_id in snippets:
+            for sid in store.stories_of_articles([article_id]):
+                if sid not in rank:  # the story's best-ranked article speaks for it
+                    rank[sid] = len(rank)
+                    matched[sid] = {"article_id": article_id,
+                                    "url": f"/articles/{article_id}",
+                                    "pieces": snippet_pieces(snippets[article_id] or "")}
         rows = [r for r in rows if r["id"] in rank]
     if date_from:
         rows = [r for r in rows if (r["last_published"] or "") >= date_from]
@@ -105,11 +114,23 @@ def story_list(store: Store, q: str | None = None, date_from: str | None = None,
             "disputes": r["disputes"], "possible_differences": r["possible"],
             "first_published": r["first_published"], "last_published": r["last_published"],
             "updated_at": r["updated_at"], "outlets": r["outlets"],
-            "url": f"/stories/{r['id']}"} for r in shown],
+            "url": f"/stories/{r['id']}", "match": matched.get(r["id"])} for r in shown],
         "total": len(rows), "page": page, "pages": pages, "per_page": size,
         "query": {"q": q, "date_from": date_from, "date_to": date_to, "outlet": outlet,
                   "entity": entity, "sort": sort, "show": show},
     }
+
+
+def snippet_pieces(snippet: str) -> list[dict[str, Any]]:
+    """A search snippet as pieces of text, each saying whether it is a matched word: what a
+    page escapes and marks, and what the JSON twin gives."""
+    pieces: list[dict[str, Any]] = []
+    for part in re.split(f"({HIT_OPEN}[^{HIT_CLOSE}]*{HIT_CLOSE})", snippet):
+        hit = part.startswith(HIT_OPEN)
+        text = part.strip(HIT_OPEN + HIT_CLOSE)
+        if text:
+            pieces.append({"text": text, "hit": hit})
+    return pieces
 
 
 def story_csv(listing: dict[str, Any]) -> str:
