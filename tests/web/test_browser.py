@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from webtools import Live
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from webtools import AXE, CHROMIUM, Live, axe_violations, shot, sideways
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -61,11 +58,6 @@ def page(browser: Browser, live_server: Live) -> Iterator[Watched]:
     watched = Watched(context.new_page(), live_server.base)
     yield watched
     context.close()
-
-
-def shot(page: Page, name: str, full: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
 
 
 def test_story_list_search_story_claim_and_entity(page: Watched, live_server: Live) -> None:
@@ -238,33 +230,22 @@ def test_every_page_type_fits_a_phone_and_a_desktop(browser: Browser, live_serve
         p = context.new_page()
         for name, path in pages.items():
             p.goto(live_server.base + path)
-            overflow = p.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name} at {width} px scrolls {overflow} px sideways"
+            assert sideways(p) <= 0, f"{name} at {width} px scrolls {sideways(p)} px sideways"
             if name in ("stories", "story", "entities", "skipped"):
                 shot(p, f"10-{name}-{width}")
         context.close()
 
 
-# axe-core, installed by `make install` from npm (pinned there); never fetched by a test.
-AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by make install")
 def test_every_page_type_passes_the_accessibility_check(browser: Browser, live_server: Live) -> None:
     pages = page_types(browser, live_server)
-    script = AXE.read_text(encoding="utf-8")
     for width in (390, 1400):
         # The pages' CSP forbids inline scripts: the checker is let in for this test only.
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         p = context.new_page()
         for name, path in pages.items():
             p.goto(live_server.base + path)
-            p.add_script_tag(content=script)
-            violations = p.evaluate(
-                "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-                ".violations.map(v => v.id + ' (' + v.impact + '): '"
-                " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))", WCAG)
+            violations = axe_violations(p)
             assert violations == [], f"{name} at {width} px: {violations}"
         context.close()
 

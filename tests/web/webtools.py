@@ -1,5 +1,6 @@
 """Shared bits of the web tests: the write token, the config over a test store, a live
-server on 127.0.0.1 and its handle."""
+server on 127.0.0.1 and its handle, and what the browser tests share (screenshots, the
+accessibility check, the sideways-scroll check)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,31 @@ def serve(app: Any, log_level: str = "warning") -> Iterator[tuple[str, int]]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# axe-core, installed by `make install` from npm (pinned there); never fetched by a test.
+AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def shot(page: Any, name: str, full: bool = False) -> None:
+    """A screenshot of the page under test-artifacts/ (looked at, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+
+def sideways(page: Any) -> int:
+    """How far the page scrolls sideways (0 when it fits its window)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def axe_violations(page: Any) -> list[str]:
+    """The WCAG 2.1 A/AA rules the page breaks, by axe-core (the context must bypass the
+    page's CSP, which forbids the injected script): "rule (impact): first targets"."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => v.id + ' (' + v.impact + '): '"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))", WCAG)
