@@ -290,6 +290,7 @@ class TimelineEntry:
     actor: str | None
     cites: tuple[Cite, ...]
     inferred: bool = False  # dated only through its article's date inferred from the story
+    claim_id: str | None = None  # a dated claim rather than an event
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -453,7 +454,7 @@ def view(document: dict[str, Any], story_id: str | None = None,
         claimant_figures=_claimant_figures(claims, entities, sources),
         speakers=_speakers(story.get("quotes", []), entities, cite, config),
         numbers=_numbers(story.get("numbers", []), claims, entities, cite),
-        timeline=_timeline(story.get("events", []), entities, cites),
+        timeline=_timeline(story.get("events", []), entities, cites, claims, texts),
         edges=tuple(
             Edge(d["parent"], d["child"], d["kind"], d["score"], d.get("direction_basis"),
                  len(d.get("evidence", [])),
@@ -696,8 +697,48 @@ def _number_group(numbers: list[dict[str, Any]], entities: dict[str, Any], cite:
                        tuple(out), claim)
 
 
-def _timeline(events: list[dict[str, Any]], entities: dict[str, Any],
-              cites: Any) -> tuple[TimelineEntry, ...]:
+def _timeline(events: list[dict[str, Any]], entities: dict[str, Any], cites: Any,
+              claims: list[dict[str, Any]] = (), texts: dict[str, dict[str, Any]] | None = None,
+              ) -> tuple[TimelineEntry, ...]:
+    """Dated events, and dated claims no event already places: every dated thing the story
+    tells, in date order."""
+    entries = list(_event_entries(events, entities, cites))
+    entries += _claim_entries(claims, events, texts or {}, cites)
+    return tuple(sorted(entries, key=lambda t: (t.start, t.end, t.summary)))
+
+
+def _claim_entries(claims: list[dict[str, Any]], events: list[dict[str, Any]],
+                   texts: dict[str, dict[str, Any]], cites: Any) -> list[TimelineEntry]:
+    """A claim is dated by the first dated time expression inside one of its mentions (its
+    article's, resolved against that article's date); one an event of the same words already
+    places is left to the event."""
+    placed = [(m["article_id"], *m["span"]) for e in events if interval(e.get("date"))
+              for m in e.get("mentions", [])]
+    out = []
+    for claim in claims:
+        mentions = claim.get("mentions", [])
+        if any(a == m["article_id"] and s < m["span"][1] and m["span"][0] < e
+               for m in mentions for a, s, e in placed):
+            continue
+        for m in mentions:
+            article = texts.get(m["article_id"]) or {}
+            start, end = m["span"]
+            value = next((v for t in article.get("timexes", [])
+                          if t.get("type") in ("DATE", "TIME") and t.get("value")
+                          and start <= t["span"][0] and t["span"][1] <= end
+                          and interval(v := t["value"].split("T", 1)[0]) is not None), None)
+            if value is not None:
+                lo, hi = interval(value)  # type: ignore[misc]
+                out.append(TimelineEntry(value, lo, hi, claim["text"], None, None, None,
+                                         cites(mentions),
+                                         article.get("published_basis") == "inferred",
+                                         claim["id"]))
+                break
+    return out
+
+
+def _event_entries(events: list[dict[str, Any]], entities: dict[str, Any],
+                   cites: Any) -> tuple[TimelineEntry, ...]:
     merged: dict[tuple[Any, ...], TimelineEntry] = {}
     for e in events:
         bounds = interval(e.get("date"))

@@ -72,3 +72,25 @@ def test_background_dates_never_squeeze_the_story_on_the_axis() -> None:
     (old0, old1), (news0, news1) = chart.segments
     assert old1 - old0 <= news1 - news0  # a year of background is no wider than the news
     assert chart.years[0].label == "background 2019" and chart.years[1].label == "2026"
+
+
+def test_dated_claims_are_placed_unless_an_event_already_is() -> None:
+    from crosswire.records import AlignedClaim, SpanRef
+
+    parsed = {p.id: p for p in members()}
+    tuesday = DATED.index("stayed on strike on Tuesday")
+    walkout_span = (0, UNDATED.index(".") + 1)
+    claims = (
+        # Dated by "Tuesday" in its words; no event there: placed as a claim.
+        AlignedClaim(id="c_0001", text="Crews stayed on strike on Tuesday.", status="single-source",
+                     independent_sources=1,
+                     mentions=(SpanRef("a_0001", (tuesday, tuesday + 27)),)),
+        # The walkout's sentence: its event already places it.
+        AlignedClaim(id="c_0002", text="Crews walked off the job on Monday.",
+                     status="single-source", independent_sources=1,
+                     mentions=(SpanRef("a_0002", walkout_span),)),
+    )
+    story = Story(id="s_0001", title="Ferry strike", article_ids=tuple(parsed), claims=claims)
+    b = view(build([p.article for p in parsed.values()], parsed, [story], []))
+    assert [(t.date, t.claim_id) for t in b.timeline] == [("2026-03-09", None),
+                                                          ("2026-03-10", "c_0001")]

@@ -175,7 +175,8 @@ def render_markdown(b: Briefing) -> str:
 
     out += ["", "## Timeline", ""]
     out += [f"- **{md(t.date)}**{' (date inferred from the story)' if t.inferred else ''} — "
-            f"{md(t.summary)}" + (f" ({md(t.place)})" if t.place else "")
+            f"{'claim: ' if t.claim_id else ''}{md(t.summary)}"
+            + (f" ({md(t.place)})" if t.place else "")
             + notes.after(t.cites) for t in b.timeline] or [
         f"_No dated events found ({_plural(b.undated_events, 'event')} without a date)._"
         if b.undated_events else "_No dated events found._"]
