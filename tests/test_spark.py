@@ -180,3 +180,35 @@ def test_a_later_spark_run_continues_stored_stories_as_the_local_engine_does(tmp
     counts = [tuple(int(w) for w in r.getMessage().split() if w.isdigit()) for r in caplog.records
               if "rebuilt on the executors" in r.getMessage()]
     assert counts and all(n > 0 for n in counts[0]), counts
+    # The later run read only what the store did not hold: the crawl (as the local engine).
+    from crosswire.engine.spark import _rows
+
+    parsed_again = {r["article_id"] for r in _rows(tmp_path / "spark-2" / "parsed.parquet")}
+    with Store(tmp_path / "spark.db") as store:
+        crawl = set(store.article_ids_for_sources(
+            [s for s in store.article_sources() if s.startswith(CORPUS_INPUTS[-1])]))
+    assert parsed_again and parsed_again <= crawl
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_a_local_run_continues_a_store_loaded_from_spark(tmp_path, config):
+    # Spark over the corpus without its crawl, loaded into a fresh store with `load`; then a
+    # local run adds the crawl: the same stories as two local runs (the load brought the
+    # clustering features the second run places the crawl among).
+    first, later = CORPUS_INPUTS[:-1], CORPUS_INPUTS
+    spark_config = config.replace(db=tmp_path / "spark.db").replace(
+        "engine", engine="spark", spark_master="local[2]", spark_out=tmp_path / "parquet")
+    api.analyze(first, spark_config)
+    assert list((tmp_path / "parquet" / "features.parquet").glob("part-*.parquet"))
+    loaded = config.replace(db=tmp_path / "loaded.db")
+    api.load(tmp_path / "parquet", loaded)
+    model = load_embedder(config.analysis.embedding_model).name
+    with Store(tmp_path / "loaded.db") as store, Store(tmp_path / "spark.db") as made:
+        assert store.count("stories") == made.count("stories") > 0
+        assert len(store.cluster_members(model, "0000", "9999")) == \
+            len(made.cluster_members(model, "0000", "9999")) > 0
+    continued = api.analyze(later, loaded)
+    local_config = config.replace(db=tmp_path / "local.db")
+    api.analyze(first, local_config)
+    assert _summary(continued) == _summary(api.analyze(later, local_config))

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..clean import Cleaner, domain_names, name_domains, outlet_key
 from ..config import Config
+from ..embed import load_embedder
 from ..ingest.readers import input_files, read_file
 from ..nlp import NlpPipeline
 from ..records import Article, ParsedArticle, RawDocument, Skipped, Story, from_dict, to_dict
@@ -140,26 +141,39 @@ def _first(a: tuple, b: tuple) -> tuple:
 @dataclass(slots=True)
 class SparkRun:
     """A run's per-article results on the cluster: ``parsed`` holds (file index, item
-    index, RawDocument, ParsedArticle) rows, persisted for the cross-source stage."""
+    index, RawDocument, ParsedArticle) rows, persisted for the cross-source stage; ``known``
+    the (file index, item index, source) of inputs the store already holds, which are not
+    read again (as the local engine does)."""
 
     parsed: Any  # RDD
     skipped: Any  # RDD of (step, file index, item index, Skipped)
+    known: Any = None  # RDD of (file index, item index, source)
 
 
-def run_stages(spark: Any, inputs: Iterable[str], config: Config) -> SparkRun:
+def run_stages(spark: Any, inputs: Iterable[str], config: Config,
+               stored: frozenset[str] = frozenset()) -> SparkRun:
     """Reading, cleaning and NLP on the executors; nothing is collected to the driver but
-    the outlet names by host."""
+    the outlet names by host. Items whose source is in ``stored`` (the store's sources) go
+    to ``known`` instead of being cleaned and parsed again."""
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
     files, missing = _files(inputs, config)
     missing_rdd = sc.parallelize([(_READ, -1, n, s) for n, s in enumerate(missing)], 1)
     if not files:
-        return SparkRun(sc.emptyRDD(), missing_rdd)
+        return SparkRun(sc.emptyRDD(), missing_rdd, sc.emptyRDD())
     slices = min(len(files), sc.defaultParallelism * 4)
+    shared_stored = sc.broadcast(stored)
     # (file index, item index, item): the keys restore the local engine's input order.
-    items = sc.parallelize(list(enumerate(files)), numSlices=slices).flatMap(
-        lambda pair: ((pair[0], i, item) for i, item in enumerate(_read(pair[1], config))))
+    read = sc.parallelize(list(enumerate(files)), numSlices=slices).flatMap(
+        lambda pair: ((pair[0], i, item) for i, item in enumerate(_read(pair[1], config)))
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+
+    def seen(row: tuple) -> bool:
+        return isinstance(row[2], RawDocument) and row[2].source in shared_stored.value
+
+    known = read.filter(seen).map(lambda r: (r[0], r[1], r[2].source))
+    items = read.filter(lambda r: not seen(r))
     # Cleaning, pass one (extraction and line rules, the costly part).
     drafted = items.mapPartitions(lambda part: _first_passes(part, config)).persist(
         StorageLevel.MEMORY_AND_DISK)
@@ -187,7 +201,7 @@ def run_stages(spark: Any, inputs: Iterable[str], config: Config) -> SparkRun:
         lambda r: (_PARSE, r[0], r[1], r[3]))
     parsed = parsed_all.filter(lambda r: isinstance(r[3], ParsedArticle))
     skipped = sc.union([missing_rdd, read_skips, first_skips, finish_skips, parse_skips])
-    return SparkRun(parsed, skipped)
+    return SparkRun(parsed, skipped, known)
 
 
 # --------------------------------------------------------------------------- Parquet and loading
@@ -197,6 +211,10 @@ _SCHEMAS = {
     "parsed": "article_id string, data string",
     "stories": "id string, data string",
     "skipped": "step int, file int, item int, source string, stage string, reason string",
+    # What story clustering continues from: a store loading the run (``crosswire load``)
+    # places later articles among these as the store the run was made in does.
+    "features": "article_id string, model string, day string, vector binary, terms string,"
+                " minhash binary, days string",
 }
 
 
@@ -232,9 +250,12 @@ def _rows(path: Path, columns: list[str] | None = None) -> Iterator[dict]:
         yield from batch.to_pylist()
 
 
-def load_parquet(directory: Path, store: Store, version: str) -> tuple[list[str], list[Story], list[Skipped]]:
-    """Load a Spark run's Parquet output into the SQLite store (idempotent)."""
-    order: list[tuple[int, int, str]] = []
+def load_parquet(directory: Path, store: Store, version: str,
+                 known: Iterable[tuple[int, int, str]] = ()) -> tuple[list[str], list[Story], list[Skipped]]:
+    """Load a Spark run's Parquet output into the SQLite store (idempotent). ``known``: the
+    (file index, item index, article id) of the run's inputs the store already held, placed
+    in the returned ids where the input order puts them."""
+    order: list[tuple[int, int, str]] = list(known)
     for row in _rows(directory / "articles.parquet"):
         meta = json.loads(row["raw_meta"])
         raw = RawDocument(source=meta["source"], format=meta["format"], raw=row["raw"], url=meta["url"],
@@ -252,11 +273,16 @@ def load_parquet(directory: Path, store: Store, version: str) -> tuple[list[str]
     stories_path = directory / "stories.parquet"
     stories = [from_dict(Story, json.loads(r["data"])) for r in _rows(stories_path)] \
         if stories_path.exists() else []
+    features_path = directory / "features.parquet"
+    if features_path.exists():
+        store.save_cluster_members(
+            (r["article_id"], r["model"], r["day"], r["vector"], r["terms"], r["minhash"],
+             r["days"]) for r in _rows(features_path))
     skips = sorted(_rows(directory / "skipped.parquet"), key=lambda r: (r["step"], r["file"], r["item"]))
     skipped = [Skipped(r["source"], r["stage"], r["reason"]) for r in skips]
     for item in skipped:
         store.add_skipped(item)
-    return [a for _, _, a in sorted(order)], stories, skipped  # type: ignore[return-value]
+    return list(dict.fromkeys(a for _, _, a in sorted(order))), stories, skipped  # type: ignore[return-value]
 
 
 def analyze(inputs: Iterable[str], config: Config, store: Store, out: Path) -> RunResult:
@@ -267,13 +293,22 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, out: Path) -> R
 
     spark = session(config.engine.spark_master)
     try:
-        run = run_stages(spark, inputs, config)
+        run = run_stages(spark, inputs, config, frozenset(store.article_sources()))
         write_run(spark, out, run)
-        article_ids, _, skipped = load_parquet(out, store, NlpPipeline(config.nlp).version)
+        # Inputs read by an earlier run: their stored articles belong to this run's report.
+        known = [(f, i, a) for f, i, source in sorted(run.known.collect())
+                 for a in store.article_ids_for_sources([source])]
+        article_ids, _, skipped = load_parquet(out, store, NlpPipeline(config.nlp).version,
+                                               known)
         result = RunResult(article_ids=article_ids, skipped=list(skipped))
         result.stories = build_stories(spark, run.parsed.map(lambda r: r[3]), article_ids, config,
                                        store)
         write_table(spark, out, "stories", [(s.id, json.dumps(to_dict(s))) for s in result.stories])
+        model = load_embedder(config.analysis.embedding_model).name
+        write_table(spark, out, "features", [
+            (r["article_id"], model, r["day"], bytes(r["vector"]), r["terms"],
+             bytes(r["minhash"] or b""), r["days"])
+            for r in store.cluster_members(model, article_ids=article_ids)])
     finally:
         spark.stop()
     return result

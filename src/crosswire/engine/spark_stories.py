@@ -158,6 +158,9 @@ def build_stories(spark: Any, parsed: Any, order: list[str], config: Config,
     sc = spark.sparkContext
     languages = dict(parsed.map(lambda p: (p.id, (p.article.source, p.article.language,
                                                   p.article.is_english))).collect())
+    # Articles of inputs an earlier run read are not in ``parsed``: the store has them.
+    languages |= {a.id: (a.source, a.language, a.is_english)
+                  for a in store.articles([a for a in order if a not in languages])}
     english = [a for a in order if languages[a][2]]
     placement.warn_not_placed([languages[a][:2] for a in order if not languages[a][2]])
     if not english:

@@ -147,6 +147,12 @@ class Store:
                 f"crosswire ({len(MIGRATIONS)}); upgrade crosswire to open it")
 
     # ------------------------------------------------------------------ ingest
+    def article_sources(self) -> list[str]:
+        """Every input location the store holds an article of: what a later run need not read
+        again (an input that gave no article is read again, as it may have been fixed)."""
+        return [r["source"] for r in self.query(
+            "SELECT DISTINCT s.source FROM sources s JOIN articles a ON a.raw_id = s.raw_id")]
+
     def has_source(self, source: str) -> bool:
         return bool(self.query("SELECT 1 FROM sources WHERE source=?", (source,)))
 
