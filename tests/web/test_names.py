@@ -25,7 +25,10 @@ GOLD_STORIES = {
     "s_0000000000000003": ("Kelm Courier", [
         ("Annika Deverell", "PERSON"), ("Marrow Vale", "GPE"), ("Dunmar", "PERSON"),
         ("Anna Devlin", "PERSON"), ("Courier", "ORG"), ("Kelm", "GPE")]),
-    "s_0000000000000004": ("Harbour Ledger", [("Courier", "PERSON"), ("Kelm", "PERSON")]),
+    "s_0000000000000004": ("Harbour Ledger", [("Courier", "PERSON"), ("Kelm", "PERSON"),
+                                              ("Ukraine", "PERSON"), ("Jordan", "PERSON")]),
+    "s_0000000000000005": ("Kelm Courier", [("Ukraine", "PERSON"), ("Jordan", "PERSON")]),
+    "s_0000000000000006": ("Kelm Courier", [("Ukraine", "GPE")]),
 }
 
 
@@ -100,3 +103,11 @@ def test_the_x_and_x_are_one_outlet(names_client) -> None:
     assert "<option>The Harbour Ledger</option>" not in page
     both = names_client.get("/api/stories?outlet=the+harbour+ledger").json()["stories"]
     assert len(both) == 3
+
+
+def test_a_country_used_as_a_place_is_a_place(names_client) -> None:
+    people = listed(names_client)
+    # Tagged a person in two stories and a place in one: a country, so a place.
+    assert people["Ukraine"]["type"] == "GPE"
+    # Never used as a place (a surname in a sports story): left as the stories say.
+    assert people["Jordan"]["type"] == "PERSON"

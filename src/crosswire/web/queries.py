@@ -157,6 +157,7 @@ def entities(store: Store, config: LinkConfig | None = None) -> list[dict[str, A
     seen), one ``type`` on every page (the type most of its stories give it) and
     ``evidence`` (why each other spelling is the same entity).
 
+    A country's name some story uses as a place is a place.
     Spellings are joined by the linking rules that need no context (the same name, one
     country's names, spelling and transliteration variants: "Aleksei"/"Alexei"); surnames and
     acronyms are not, as they name the person or body of their own story. A name that is an
@@ -188,6 +189,10 @@ def entities(store: Store, config: LinkConfig | None = None) -> list[dict[str, A
         name = canonical(unit)
         held = set().union(*(stories[k] for k in unit.merged))
         kind = unit.type
+        # A country's name that some story uses as a place is that country, whatever most
+        # stories' tagger said ("Jordan" only ever tagged a person stays one).
+        if kind != "GPE" and _ever_a_place(unit) and any(country(f) for f in unit.forms):
+            kind = "GPE"
         evidence = {form: why for form, why in unit.evidence.items() if form != name}
         outlet = next((outlets[k] for k in unit.merged if k in outlets
                        and (outlets[k][1] or not _ever_a_place(unit))), None)
