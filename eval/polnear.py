@@ -38,6 +38,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -253,17 +254,20 @@ def report(tally: Tally, seconds: float, n_docs: int) -> dict:
     return out
 
 
-def evaluate(split: str = "dev", limit: int | None = None) -> dict:
+def evaluate(split: str = "dev", limit: int | None = None, attribution: str | None = None) -> dict:
     """Parse the texts once (timed), run the extractors up to and including quotes (each
     timed), score."""
     sys.path.insert(0, str(ROOT / "src"))
+    from crosswire.config import NlpConfig
     from crosswire.nlp import NlpPipeline
     from crosswire.nlp.context import ArticleContext
     from crosswire.nlp.pipeline import EXTRACTORS
     from crosswire.records import Article, ParsedArticle
 
     docs = documents(split, limit)
-    pipeline = NlpPipeline()
+    config = NlpConfig()
+    pipeline = NlpPipeline(config if attribution is None else
+                           dataclasses.replace(config, attribution=attribution))
     started = time.perf_counter()
     parses = list(pipeline.parse([d.text for d in docs]))
     parse_seconds = time.perf_counter() - started
@@ -273,7 +277,7 @@ def evaluate(split: str = "dev", limit: int | None = None) -> dict:
     for doc, spacy_doc in zip(docs, parses):
         article = Article(id=f"a_{doc.name}", source=doc.name, raw_id=doc.name, text=doc.text,
                           language="en")
-        ctx = ArticleContext(article=article, doc=spacy_doc)
+        ctx = ArticleContext(article=article, doc=spacy_doc, tagger=pipeline.tagger)
         for name, extractor in steps:
             t0 = time.perf_counter()
             setattr(ctx, name, extractor(ctx))
@@ -312,11 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=None, help="first N texts only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--attribution", choices=["tagger", "rules"], default=None,
+                        help="override nlp.attribution (default: the configured one)")
     args = parser.parse_args(argv)
     if not (DATA / args.split).is_dir():
         print(f"PolNeAR not found at {DATA}", file=sys.stderr)
         return 2
-    result = evaluate(args.split, args.limit)
+    result = evaluate(args.split, args.limit, args.attribution)
     print(json.dumps(result, indent=1) if args.json else _table(result))
     return 0
 

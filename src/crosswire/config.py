@@ -101,6 +101,10 @@ class NlpConfig:
     # article is under 30k characters; a 5 MB "article" is a broken page or an attack, and
     # parsing all of it would hold a worker for minutes.
     max_article_chars: int = 300_000
+    # Who said what: "tagger" (the MiniLM attribution tagger, crosswire/data/
+    # attribution_tagger.onnx) or "rules" (the parse rules and linear models of
+    # nlp/attribution.py). Decided on PolNeAR dev end to end (docs/benchmarks.md).
+    attribution: str = "rules"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,14 @@ holder's, so two outlets embedding one post share them as a quote, not as copied
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from ..records import Entity, Quote, Span, content_id
-from .attribution import Attribution, DocView, find_attributions, join_runs, load_model
+from .attribution import (Attribution, DocView, find_attributions, from_tagged, join_runs,
+                          load_model)
 from .context import ArticleContext
 from .entities import name_key
 from .quotemarks import Quoted, find_quoted, strip_span
@@ -71,7 +73,7 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
                             f"{_LONG_SENTENCE_TOKENS} tokens, a flattened list or run-on "
                             "text?): attributions there are unreliable")
     drafts: list[_Draft] = []
-    for attribution in find_attributions(doc, view, load_model()):
+    for attribution in _attributions(ctx, view):
         for draft in _drafts(doc, attribution, view, resolver):
             if view.sent_start[attribution.cue_head] in long_sentences:
                 draft.warning = draft.warning or "in a very long sentence: boundaries unreliable"
@@ -87,6 +89,18 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
                     key=lambda d: d.parts[0][0])
     drafts = _with_orphans(doc, view, drafts)
     return tuple(_quote(ctx.article.id, text, d) for d in drafts)
+
+
+def _attributions(ctx: ArticleContext, view: DocView) -> Iterator[Attribution]:
+    """The tagger's attributions when the pipeline has one, else the rules' (the linear
+    models over the parse)."""
+    if ctx.tagger is None:
+        yield from find_attributions(ctx.doc, view, load_model())
+        return
+    for tagged in ctx.tagger(ctx.text):
+        attribution = from_tagged(ctx.doc, view, tagged)
+        if attribution is not None:
+            yield attribution
 
 
 # --------------------------------------------------------------------------- embedded posts

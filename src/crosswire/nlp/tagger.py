@@ -10,7 +10,19 @@ tags carry everything but the links).
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
 import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import NlpError
+from ..records import Span
 
 LABELS = ["O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT"]
 MODEL_RESOURCE = "data/attribution_tagger.onnx"
@@ -56,3 +68,133 @@ def windows(text: str, offsets: list[tuple[int, int]], size: int) -> list[tuple[
         out.append((start, end))
         start = end
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSpan:
+    role: str  # "CUE", "SOURCE" or "CONTENT"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedAttribution:
+    cue: Span
+    content: tuple[Span, ...]  # in text order
+    source: Span | None
+
+
+def pair(text: str, tagged: list[TaggedSpan]) -> list[TaggedAttribution]:
+    """Link each content part and each source to a cue: the nearest cue in its paragraph
+    (characters between them), else, for content, the nearest cue of the paragraph before
+    (a quotation running on after its cue's paragraph). A cue keeps its nearest source only;
+    a cue with no content is dropped."""
+    cues = sorted(t.span for t in tagged if t.role == "CUE")
+    if not cues:
+        return []
+    para = _paragraphs(text)
+    contents: dict[Span, list[Span]] = {c: [] for c in cues}
+    sources: dict[Span, list[Span]] = {c: [] for c in cues}
+    for item in tagged:
+        if item.role == "CUE":
+            continue
+        here = para(item.span[0])
+        near = [c for c in cues if para(c[0]) == here]
+        if not near and item.role == "CONTENT":
+            near = [c for c in cues if para(c[0]) == here - 1]
+        if not near:
+            continue
+        cue = min(near, key=lambda c: _gap(c, item.span))
+        (contents if item.role == "CONTENT" else sources)[cue].append(item.span)
+    every = sorted(s for found in sources.values() for s in found)
+    out = []
+    for cue in cues:
+        if contents[cue]:
+            source = min(sources[cue], key=lambda s: _gap(cue, s), default=None)
+            if source is None:
+                # A source can serve several cues ("McCain said, citing ..."; the tagger
+                # marks it once): the nearest one before the cue in its paragraph.
+                source = next((s for s in reversed(every) if s[1] <= cue[0]
+                               and para(s[0]) == para(cue[0])), None)
+            out.append(TaggedAttribution(cue, tuple(sorted(contents[cue])), source))
+    return out
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _paragraphs(text: str):
+    """Character offset -> paragraph number (paragraphs end at line breaks)."""
+    breaks = [m.start() for m in re.finditer(r"\n", text)]
+    return lambda i: bisect.bisect_right(breaks, i)
+
+
+class AttributionTagger:
+    """The loaded tagger: an onnxruntime session over the int8 weights and the MiniLM
+    wordpiece tokenizer. Calling it on a text gives the text's attributions."""
+
+    def __init__(self, session, tokenizer, max_tokens: int):
+        self.session = session
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        self._cls = tokenizer.token_to_id("[CLS]")
+        self._sep = tokenizer.token_to_id("[SEP]")
+
+    def __call__(self, text: str) -> list[TaggedAttribution]:
+        return pair(text, self.spans(text))
+
+    def spans(self, text: str) -> list[TaggedSpan]:
+        encoding = self.tokenizer.encode(text, add_special_tokens=False)
+        offsets, tokens = encoding.offsets, encoding.tokens
+        labels: list[int] = []
+        # One window per run: dynamic quantisation scales activations by the whole input,
+        # so batching windows would make a window's tags depend on its neighbours.
+        for a, b in windows(text, offsets, self.max_tokens - 2):
+            ids = np.array([[self._cls, *encoding.ids[a:b], self._sep]], dtype=np.int64)
+            logits = self.session.run(None, {"input_ids": ids})[0][0]
+            labels.extend(int(k) for k in logits[1:-1].argmax(-1))
+        out: list[TaggedSpan] = []
+        role, start, end = None, 0, 0
+        for k, label in enumerate(labels):
+            tag = LABELS[label]
+            if tokens[k].startswith("##") and role is not None:
+                end = offsets[k][1]  # a word's pieces share its first piece's tag
+                continue
+            if role is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != role):
+                out.append(TaggedSpan(role, (start, end)))
+                role = None
+            if tag != "O":
+                if role is None:
+                    role, start = tag[2:], offsets[k][0]
+                end = offsets[k][1]
+        if role is not None:
+            out.append(TaggedSpan(role, (start, end)))
+        return out
+
+
+def load_tagger(weights_path: Path | None = None, card_path: Path | None = None,
+                threads: int = 1) -> AttributionTagger:
+    """The shipped tagger (or the one at the given paths), its weights checked against the
+    sha256 in its card. Raises ``NlpError`` saying what to do when the weights are missing
+    or not the ones the card describes (a truncated checkout, a Git LFS pointer)."""
+    import onnxruntime as ort
+
+    files = resources.files("crosswire")
+    try:
+        card = json.loads((card_path or files.joinpath(CARD_RESOURCE)).read_text("utf-8"))
+        weights = (weights_path or files.joinpath(MODEL_RESOURCE)).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise NlpError(f"the attribution tagger could not be read ({exc}); reinstall "
+                       "crosswire, or set nlp.attribution = \"rules\"") from exc
+    digest = hashlib.sha256(weights).hexdigest()
+    if digest != card.get("sha256"):
+        raise NlpError(f"the attribution tagger's weights ({MODEL_RESOURCE}, sha256 "
+                       f"{digest[:12]}...) are not the ones its card names "
+                       f"({str(card.get('sha256'))[:12]}...): reinstall crosswire, or set "
+                       "nlp.attribution = \"rules\"")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = ort.InferenceSession(weights, options, providers=["CPUExecutionProvider"])
+    return AttributionTagger(session, load_tokenizer(), card["max_tokens"])
