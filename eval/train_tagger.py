@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from polnear import DATA, documents  # noqa: E402
+from polnear import DATA, HELD_OUT_EVERY, documents  # noqa: E402
 
 from crosswire.nlp.tagger import (  # noqa: E402
     CARD_RESOURCE, LABELS, MODEL_RESOURCE, encoder_dir, load_tokenizer, windows)
@@ -143,8 +143,9 @@ def train(args) -> None:
     torch.set_num_threads(args.threads)
     started = time.time()
     data = examples("train", args.limit, args.max_tokens)
-    held = [d for k, d in enumerate(data) if k % 10 == 9]
-    fit = [c for k, (_, chunks) in enumerate(data) if k % 10 != 9 for c in chunks]
+    held = [d for k, d in enumerate(data) if k % HELD_OUT_EVERY == HELD_OUT_EVERY - 1]
+    fit = [c for k, (_, chunks) in enumerate(data) if k % HELD_OUT_EVERY != HELD_OUT_EVERY - 1
+           for c in chunks]
     print(f"{len(data)} texts, {len(fit)} training windows, "
           f"{sum(len(cs) for _, cs in held)} held-out windows "
           f"({time.time() - started:.0f} s)", flush=True)
