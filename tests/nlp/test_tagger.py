@@ -118,3 +118,22 @@ def test_pair(text, marked, expected):
     assert [(_text(text, a.cue), [_text(text, p) for p in a.content], _text(text, a.source))
             for a in got] == expected
     assert all(isinstance(a, TaggedAttribution) for a in got)
+
+
+def test_quotes_through_the_tagger_keep_exact_spans():
+    from crosswire.nlp import entities, quotes
+    from crosswire.nlp.context import ArticleContext
+    from crosswire.nlp.model import load_model
+    from crosswire.records import Article
+
+    text = ("The storm closed the port of Vellin on Tuesday.\n\n\u201cNo ship will leave before "
+            "Friday,\u201d harbour master Edda Lind told reporters.")
+    article = Article(id="a_t", source="t", raw_id="r_t", text=text, language="en")
+    ctx = ArticleContext(article=article, doc=load_model(tuple(NlpConfig().models))(text),
+                         tagger=load_tagger())
+    ctx.entities = entities.extract(ctx)
+    [quote] = [q for q in quotes.extract(ctx) if q.kind == "direct"]
+    assert quote.text == "No ship will leave before Friday"
+    assert text[quote.span[0]:quote.span[1]] == quote.text
+    assert text[quote.cue_span[0]:quote.cue_span[1]] == "told"
+    assert "Edda Lind" in text[quote.speaker_span[0]:quote.speaker_span[1]]

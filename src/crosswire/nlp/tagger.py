@@ -146,30 +146,64 @@ class AttributionTagger:
     def spans(self, text: str) -> list[TaggedSpan]:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)
         offsets, tokens = encoding.offsets, encoding.tokens
-        labels: list[int] = []
+        scores: list[np.ndarray] = []
         # One window per run: dynamic quantisation scales activations by the whole input,
         # so batching windows would make a window's tags depend on its neighbours.
         for a, b in windows(text, offsets, self.max_tokens - 2):
             ids = np.array([[self._cls, *encoding.ids[a:b], self._sep]], dtype=np.int64)
-            logits = self.session.run(None, {"input_ids": ids})[0][0]
-            labels.extend(int(k) for k in logits[1:-1].argmax(-1))
+            scores.append(self.session.run(None, {"input_ids": ids})[0][0][1:-1])
+        if not scores:
+            return []
+        # Words are tagged by their first wordpiece; the word's other pieces follow it.
+        firsts = [k for k, token in enumerate(tokens) if not token.startswith("##")]
+        logits = np.concatenate(scores)[firsts]
         out: list[TaggedSpan] = []
         role, start, end = None, 0, 0
-        for k, label in enumerate(labels):
+        for n, label in enumerate(decode(logits)):
             tag = LABELS[label]
-            if tokens[k].startswith("##") and role is not None:
-                end = offsets[k][1]  # a word's pieces share its first piece's tag
-                continue
-            if role is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != role):
+            last = firsts[n + 1] - 1 if n + 1 < len(firsts) else len(tokens) - 1
+            if role is not None and (tag == "O" or tag.startswith("B-")):
                 out.append(TaggedSpan(role, (start, end)))
                 role = None
             if tag != "O":
                 if role is None:
-                    role, start = tag[2:], offsets[k][0]
-                end = offsets[k][1]
+                    role, start = tag[2:], offsets[firsts[n]][0]
+                end = offsets[last][1]
         if role is not None:
             out.append(TaggedSpan(role, (start, end)))
         return out
+
+
+def _allowed() -> np.ndarray:
+    """Transitions a BIO sequence may take: I-X only after B-X or I-X."""
+    allowed = np.ones((len(LABELS), len(LABELS)), dtype=bool)
+    for j, tag in enumerate(LABELS):
+        if tag.startswith("I-"):
+            allowed[:, j] = [other[2:] == tag[2:] and other != "O" for other in LABELS]
+    return allowed
+
+
+_PENALTY = np.where(_allowed(), 0.0, -1e4)
+_CANNOT_START = np.array([-1e4 if t.startswith("I-") else 0.0 for t in LABELS])
+
+
+def decode(logits: np.ndarray) -> list[int]:
+    """The best valid BIO sequence for per-word label scores (Viterbi over log-softmax):
+    independent per-word argmax breaks a long content into pieces wherever one word's B
+    edges out its I."""
+    shifted = logits - logits.max(-1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    n = len(logp)
+    score = logp[0] + _CANNOT_START
+    back = np.zeros((n, len(LABELS)), dtype=np.int64)
+    for k in range(1, n):
+        total = score[:, None] + _PENALTY
+        back[k] = total.argmax(0)
+        score = total.max(0) + logp[k]
+    path = [int(score.argmax())]
+    for k in range(n - 1, 0, -1):
+        path.append(int(back[k][path[-1]]))
+    return path[::-1]
 
 
 def load_tagger(weights_path: Path | None = None, card_path: Path | None = None,
