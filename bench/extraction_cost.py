@@ -48,7 +48,8 @@ def main() -> None:
     if args.attribution:
         config = dataclasses.replace(config, attribution=args.attribution)
     nlp = load_model(tuple(config.models))
-    tagger = load_tagger() if config.attribution == "tagger" else None
+    tagger = load_tagger(o_penalty=config.tagger_o_penalty) \
+        if config.attribution == "tagger" else None
     nlp("warm up")  # the first call pays lazy initialisation, not parsing
 
     started = time.perf_counter()

@@ -41,7 +41,7 @@ EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
 
 # Bump when an extractor's output changes, so stored parses are recomputed. The version also
 # names the extractors that ran, so a parse made with a reduced list is never reused.
-EXTRACTION_VERSION = "6"
+EXTRACTION_VERSION = "7"
 
 
 def parseable(text: str) -> str:
@@ -57,7 +57,8 @@ class NlpPipeline:
         if self.config.attribution not in ("tagger", "rules"):
             raise ConfigError(f"nlp.attribution must be \"tagger\" or \"rules\", not "
                               f"{self.config.attribution!r}")
-        self.tagger = load_tagger() if self.config.attribution == "tagger" else None
+        self.tagger = load_tagger(o_penalty=self.config.tagger_o_penalty) \
+            if self.config.attribution == "tagger" else None
         names = "+".join(name for name, _ in EXTRACTORS)
         self.version = f"{model_name(self.nlp)}/{EXTRACTION_VERSION}/{names}"
 

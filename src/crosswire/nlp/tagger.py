@@ -133,10 +133,11 @@ class AttributionTagger:
     """The loaded tagger: an onnxruntime session over the int8 weights and the MiniLM
     wordpiece tokenizer. Calling it on a text gives the text's attributions."""
 
-    def __init__(self, session, tokenizer, max_tokens: int):
+    def __init__(self, session, tokenizer, max_tokens: int, o_penalty: float = 0.0):
         self.session = session
         self.tokenizer = tokenizer
         self.max_tokens = max_tokens
+        self.o_penalty = o_penalty  # subtracted from the O score: tags more words
         self._cls = tokenizer.token_to_id("[CLS]")
         self._sep = tokenizer.token_to_id("[SEP]")
 
@@ -157,6 +158,7 @@ class AttributionTagger:
         # Words are tagged by their first wordpiece; the word's other pieces follow it.
         firsts = [k for k, token in enumerate(tokens) if not token.startswith("##")]
         logits = np.concatenate(scores)[firsts]
+        logits[:, 0] -= self.o_penalty
         out: list[TaggedSpan] = []
         role, start, end = None, 0, 0
         for n, label in enumerate(decode(logits)):
@@ -207,7 +209,7 @@ def decode(logits: np.ndarray) -> list[int]:
 
 
 def load_tagger(weights_path: Path | None = None, card_path: Path | None = None,
-                threads: int = 1) -> AttributionTagger:
+                threads: int = 1, o_penalty: float = 0.0) -> AttributionTagger:
     """The shipped tagger (or the one at the given paths), its weights checked against the
     sha256 in its card. Raises ``NlpError`` saying what to do when the weights are missing
     or not the ones the card describes (a truncated checkout, a Git LFS pointer)."""
@@ -231,4 +233,4 @@ def load_tagger(weights_path: Path | None = None, card_path: Path | None = None,
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     session = ort.InferenceSession(weights, options, providers=["CPUExecutionProvider"])
-    return AttributionTagger(session, load_tokenizer(), card["max_tokens"])
+    return AttributionTagger(session, load_tokenizer(), card["max_tokens"], o_penalty)
