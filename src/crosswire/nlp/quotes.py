@@ -6,10 +6,13 @@ cue or running over paragraphs) and indirect ones ("X said (that) ...", "accordi
 ...", "X warned / denied / accused ..."), each with its cue, the source phrase resolved to a
 canonical entity (speakers.py) and a warning where the marks were unbalanced.
 
-How: quotemarks.py finds the quoted stretches; attribution.py finds cues and picks each
-cue's content and source with models trained on PolNeAR train; a quoted stretch that no cue
-claims becomes a direct quote of the previous quote's speaker when it continues that quote
-("...," she said. "..."), else a quote with no speaker when it is a sentence of its own.
+How: quotemarks.py finds the quoted stretches; the attribution tagger (tagger.py, passed
+in on the context) tags cues, contents and sources and pairs them, or, with
+``nlp.attribution = "rules"``, attribution.py finds cues and picks each cue's content and
+source with linear models over the parse (both trained on PolNeAR train); a quoted stretch
+that no cue claims becomes a direct quote of the previous quote's speaker when it continues
+that quote ("...," she said. "..."), else a quote with no speaker when it is a sentence of its
+own.
 Short quoted words that no cue introduces (titles, scare quotes) are not quotes.
 
 Embedded social-media posts are direct quotes too, though they carry no quotation marks: the
