@@ -104,8 +104,8 @@ class NlpConfig:
     # Who said what: "tagger" (the MiniLM attribution tagger, crosswire/data/
     # attribution_tagger.onnx, trained on PolNeAR train) or "rules" (the parse rules and
     # linear models of nlp/attribution.py). The tagger measured better on PolNeAR dev end to
-    # end (67.3 against 61.2 F1) and on crossnews/dev direct-quote speakers (259 against
-    # 242 of 365); docs/benchmarks.md, "Quotes and speakers".
+    # end (68.5 against 61.2 F1) and on crossnews/dev direct-quote speakers (two-epoch model:
+    # 259 against 242 of 365); docs/benchmarks.md, "Quotes and speakers".
     attribution: str = "tagger"
     # Subtracted from the tagger's O score before decoding, so it tags more words. Chosen on
     # the tenth of PolNeAR train held out of its training, end-to-end F1 of the shipped
