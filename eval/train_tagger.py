@@ -10,7 +10,8 @@ Texts are cut into windows of at most ``--max-tokens`` wordpieces that end at a 
 sentence break when one is near (``crosswire.nlp.tagger.windows``: the same cut as at
 inference, so the model never sees a context it was not trained on). Every tenth text (in
 name order) is held out; the held-out span F1 after each epoch is printed and written to the
-model card, and chooses nothing but is there to see whether another epoch helps.
+model card. The number of epochs and the decoding settings were chosen on that tenth through
+the whole extractor (``eval/polnear.py --split train --held-out``).
 
 Then ``--export`` writes the weights to ONNX, quantises them to int8 (per channel, dynamic)
 and writes ``src/crosswire/data/attribution_tagger.onnx`` and its card
@@ -19,6 +20,7 @@ and writes ``src/crosswire/data/attribution_tagger.onnx`` and its card
 Usage::
 
     .venv/bin/python eval/train_tagger.py --epochs 2 --out /tmp/tagger      # train (resumes)
+    .venv/bin/python eval/train_tagger.py --epochs 3 --out /tmp/tagger      # the shipped 3rd
     .venv/bin/python eval/train_tagger.py --out /tmp/tagger --export        # ONNX int8
 
 Deterministic up to torch's CPU kernels: fixed seed, texts in name order.
