@@ -13,7 +13,9 @@ are included (bench/throughput.py measures those end to end).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import resource
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from crosswire.config import NlpConfig
 from crosswire.nlp.context import ArticleContext
 from crosswire.nlp.model import load_model
 from crosswire.nlp.pipeline import EXTRACTORS, parseable
+from crosswire.nlp.tagger import load_tagger
 from crosswire.records import Article
 
 
@@ -30,6 +33,8 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="JSON Lines with a 'text' field per line")
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--attribution", choices=["tagger", "rules"], default=None,
+                        help="override nlp.attribution (default: the configured one)")
     args = parser.parse_args()
 
     texts = []
@@ -40,7 +45,11 @@ def main() -> None:
             if len(texts) >= args.limit:
                 break
     config = NlpConfig()
+    if args.attribution:
+        config = dataclasses.replace(config, attribution=args.attribution)
     nlp = load_model(tuple(config.models))
+    tagger = load_tagger(o_penalty=config.tagger_o_penalty) \
+        if config.attribution == "tagger" else None
     nlp("warm up")  # the first call pays lazy initialisation, not parsing
 
     started = time.perf_counter()
@@ -51,7 +60,7 @@ def main() -> None:
     for n, (text, doc) in enumerate(zip(texts, docs)):
         article = Article(id=f"a_{n}", source="bench", raw_id=f"r_{n}", text=text,
                           language="en", published="2025-01-15")
-        ctx = ArticleContext(article=article, doc=doc)
+        ctx = ArticleContext(article=article, doc=doc, tagger=tagger)
         for name, extractor in EXTRACTORS:
             t0 = time.perf_counter()
             setattr(ctx, name, extractor(ctx))
@@ -62,11 +71,14 @@ def main() -> None:
         "parse_s": round(parse, 2), "extractors_s": round(total, 2),
         "extractors_share_of_parse": round(total / parse, 3),
         "per_extractor_share": {k: round(v / parse, 3) for k, v in spent.items()},
+        "attribution": config.attribution,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"{figures['texts']} texts, {figures['characters']:,} characters")
+    print(f"{figures['texts']} texts, {figures['characters']:,} characters; attribution: "
+          f"{config.attribution}; peak RSS {figures['peak_rss_mb']} MB")
     print(f"raw nlp.pipe: {parse:.1f} s; all extractors: {total:.1f} s "
           f"= {100 * total / parse:.1f}% of the parse (target <= 25%)")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):

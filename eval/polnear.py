@@ -33,11 +33,13 @@ Usage::
     .venv/bin/python eval/polnear.py                 # dev split, full table
     .venv/bin/python eval/polnear.py --limit 15      # the CI slice (first 15 dev texts)
     .venv/bin/python eval/polnear.py --split train --limit 50
+    .venv/bin/python eval/polnear.py --split train --held-out --attribution tagger
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -49,6 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "polnear"
 
+# Every tenth train text (name order) is held out of the tagger's training, to choose on.
+HELD_OUT_EVERY = 10
 _WORD = re.compile(r"\w+")
 _QUOTE_MARKS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e]|''|``")
 _BRAT_T = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)(?:\t|$)")
@@ -110,12 +114,18 @@ def read_ann(path: Path) -> list[GoldAttribution]:
     return out
 
 
-def documents(split: str = "dev", limit: int | None = None) -> list[Document]:
+def documents(split: str = "dev", limit: int | None = None,
+              held_out: bool = False) -> list[Document]:
+    """The split's texts in name order (the first ``limit``); ``held_out``: only every
+    tenth train text, the part eval/train_tagger.py keeps out of training."""
     base = DATA / split
     anns: dict[str, Path] = {}
     for ann in sorted((base / "attributions").glob("*.ann")):
         anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
-    names = sorted(anns)[:limit] if limit else sorted(anns)
+    names = sorted(anns)
+    if held_out:
+        names = [n for k, n in enumerate(names) if k % HELD_OUT_EVERY == HELD_OUT_EVERY - 1]
+    names = names[:limit] if limit else names
     return [Document(n, (base / "text" / f"{n}.txt").read_text(encoding="utf-8"),
                      tuple(read_ann(anns[n]))) for n in names]
 
@@ -253,17 +263,21 @@ def report(tally: Tally, seconds: float, n_docs: int) -> dict:
     return out
 
 
-def evaluate(split: str = "dev", limit: int | None = None) -> dict:
+def evaluate(split: str = "dev", limit: int | None = None, attribution: str | None = None,
+             held_out: bool = False) -> dict:
     """Parse the texts once (timed), run the extractors up to and including quotes (each
     timed), score."""
     sys.path.insert(0, str(ROOT / "src"))
+    from crosswire.config import NlpConfig
     from crosswire.nlp import NlpPipeline
     from crosswire.nlp.context import ArticleContext
     from crosswire.nlp.pipeline import EXTRACTORS
     from crosswire.records import Article, ParsedArticle
 
-    docs = documents(split, limit)
-    pipeline = NlpPipeline()
+    docs = documents(split, limit, held_out)
+    config = NlpConfig()
+    pipeline = NlpPipeline(config if attribution is None else
+                           dataclasses.replace(config, attribution=attribution))
     started = time.perf_counter()
     parses = list(pipeline.parse([d.text for d in docs]))
     parse_seconds = time.perf_counter() - started
@@ -273,7 +287,7 @@ def evaluate(split: str = "dev", limit: int | None = None) -> dict:
     for doc, spacy_doc in zip(docs, parses):
         article = Article(id=f"a_{doc.name}", source=doc.name, raw_id=doc.name, text=doc.text,
                           language="en")
-        ctx = ArticleContext(article=article, doc=spacy_doc)
+        ctx = ArticleContext(article=article, doc=spacy_doc, tagger=pipeline.tagger)
         for name, extractor in steps:
             t0 = time.perf_counter()
             setattr(ctx, name, extractor(ctx))
@@ -312,11 +326,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=None, help="first N texts only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--attribution", choices=["tagger", "rules"], default=None,
+                        help="override nlp.attribution (default: the configured one)")
+    parser.add_argument("--held-out", action="store_true",
+                        help="with --split train: the tenth of train the tagger never saw")
     args = parser.parse_args(argv)
     if not (DATA / args.split).is_dir():
         print(f"PolNeAR not found at {DATA}", file=sys.stderr)
         return 2
-    result = evaluate(args.split, args.limit)
+    result = evaluate(args.split, args.limit, args.attribution, args.held_out)
     print(json.dumps(result, indent=1) if args.json else _table(result))
     return 0
 

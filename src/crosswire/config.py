@@ -124,6 +124,16 @@ class NlpConfig:
     # article is under 30k characters; a 5 MB "article" is a broken page or an attack, and
     # parsing all of it would hold a worker for minutes.
     max_article_chars: int = 300_000
+    # Who said what: "tagger" (the MiniLM attribution tagger, crosswire/data/
+    # attribution_tagger.onnx, trained on PolNeAR train) or "rules" (the parse rules and
+    # linear models of nlp/attribution.py). The tagger measured better on PolNeAR dev end to
+    # end (68.5 against 61.2 F1) and on crossnews/dev direct-quote speakers (two-epoch model:
+    # 259 against 242 of 365); docs/benchmarks.md, "Quotes and speakers".
+    attribution: str = "tagger"
+    # Subtracted from the tagger's O score before decoding, so it tags more words. Chosen on
+    # the tenth of PolNeAR train held out of its training, end-to-end F1 of the shipped
+    # (3-epoch) model: 0 -> 63.6, 0.5 -> 63.2 (the 2-epoch model preferred 0.5: 62.4 -> 63.2).
+    tagger_o_penalty: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

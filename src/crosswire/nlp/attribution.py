@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 
 from ..linear import LinearModel
 from .quotemarks import Quoted
+from .tagger import TaggedAttribution
 
 MODEL_RESOURCE = "data/attribution_model.json"
 
@@ -502,6 +503,22 @@ def decode(head: Token, view: DocView, model: AttributionModel, score: float) ->
     source_span = (source.tokens[0], source.tokens[-1] + 1) if source.tokens else None
     return Attribution(cue, head.i, join_runs(view, best.tokens), source_span, score,
                        best.label, source.label)
+
+
+def from_tagged(doc: Doc, view: DocView, tagged: TaggedAttribution) -> Attribution | None:
+    """The tagger's attribution (character spans) in the parse's tokens; None when its cue
+    or every content part falls between tokens (whitespace)."""
+    def tokens(span: tuple[int, int]) -> tuple[int, int] | None:
+        found = doc.char_span(*span, alignment_mode="expand")
+        return (found.start, found.end) if found is not None and len(found) else None
+
+    cue = tokens(tagged.cue)
+    content = tuple(t for t in map(tokens, tagged.content) if t is not None)
+    if cue is None or not content:
+        return None
+    source = tokens(tagged.source) if tagged.source else None
+    head = doc[cue[0]:cue[1]].root.i
+    return Attribution(cue, head, content, source, 1.0, "tagger", "tagger")
 
 
 def join_runs(view: DocView, tokens: Iterable[int]) -> tuple[tuple[int, int], ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ..records import Article, Claim, Entity, Event, Number, Quote, Span, Timex
+from .tagger import AttributionTagger
 
 
 @dataclass(slots=True)
@@ -26,6 +27,8 @@ class ArticleContext:
     events: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    # The attribution tagger quotes.py runs; None: the rule-and-linear-model extractor.
+    tagger: AttributionTagger | None = None
     _text: str | None = None
 
     @property

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.tokens import Doc
 
 from ..config import NlpConfig
-from ..errors import CrosswireError
+from ..errors import ConfigError, CrosswireError
 from ..ingest.detect import without_surrogates
 from ..records import Article, ParsedArticle, Skipped
 from . import claims, events, numbers
@@ -20,6 +20,7 @@ from . import entities, quotes
 from . import timex
 from .context import ArticleContext
 from .model import load_model, model_name
+from .tagger import load_tagger
 
 
 def _sentences(ctx: ArticleContext) -> tuple:
@@ -53,6 +54,11 @@ class NlpPipeline:
     def __init__(self, config: NlpConfig | None = None):
         self.config = config or NlpConfig()
         self.nlp = load_model(tuple(self.config.models))
+        if self.config.attribution not in ("tagger", "rules"):
+            raise ConfigError(f"nlp.attribution must be \"tagger\" or \"rules\", not "
+                              f"{self.config.attribution!r}")
+        self.tagger = load_tagger(o_penalty=self.config.tagger_o_penalty) \
+            if self.config.attribution == "tagger" else None
         names = "+".join(name for name, _ in EXTRACTORS)
         self.version = f"{model_name(self.nlp)}/{EXTRACTION_VERSION}/{names}"
 
@@ -94,7 +100,7 @@ class NlpPipeline:
                     f"not parsed: language is {article.language or 'unknown'}; the extractors "
                     "are English-only",))
                 continue
-            ctx = ArticleContext(article=article, doc=docs[article.id])
+            ctx = ArticleContext(article=article, doc=docs[article.id], tagger=self.tagger)
             if len(article.text) > cap:
                 ctx.warnings.append(f"article is {len(article.text)} characters long: only the "
                                     f"first {cap} were analysed (nlp.max_article_chars)")
