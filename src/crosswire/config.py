@@ -282,7 +282,8 @@ class AnalysisConfig:
     # 0.5 kept 79 disputes on rewrites, 63 upheld (of 70), and 19 on crossnews, 8 upheld (of
     # 14); 0.55 kept 73 (62) and 17 (7) but put a fixture date conflict (0.51) under the fold;
     # 0.6 kept 71 (60) and 13 (6). After issue 15's clustering and the refit, 0.5 keeps 79
-    # (63) and 18 (7).
+    # (63) and 18 (7); after issue 16's attribution tagger and the refit, 80 (61, of 68) and
+    # 20 (8, of 15).
     dispute_confidence: float = 0.5
 
 
