@@ -5,6 +5,8 @@ stories of a run without."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from crosswire import api, embed
@@ -12,7 +14,7 @@ from crosswire.config import Config
 from crosswire.engine import local
 from crosswire.engine.workers import WorkerEmbedder, Workers
 from crosswire.nlp import NlpPipeline
-from crosswire.records import Article
+from crosswire.records import Article, RawDocument
 
 from conftest import CORPUS_INPUTS
 from test_embed import bulk_texts
@@ -79,3 +81,27 @@ def test_a_run_with_workers_encodes_the_cross_source_vectors_in_them(tmp_path, c
 def _stories(document: dict) -> list:
     return sorted(({k: v for k, v in s.items() if k not in ("updated_at", "created_at")}
                    for s in document["stories"]), key=lambda s: s["id"])
+
+
+def test_the_parent_knows_the_parse_version_without_loading_the_models(tmp_path, monkeypatch):
+    from crosswire.nlp import pipeline_version
+    from crosswire.store import Store
+
+    config = Config().replace(db=tmp_path / "s.db", quiet=True)
+    assert pipeline_version(config.nlp) == NlpPipeline(config.nlp).version
+    articles = []
+    with Store(config.db) as store:
+        for a in _articles(3):
+            raw = RawDocument(source=a.source, format="text", raw=a.text.encode())
+            articles.append(dataclasses.replace(a, raw_id=raw.id))
+            store.add_article(raw, articles[-1])
+        local.parse([a.id for a in articles], config, store)
+
+        # Everything parsed already: asking again loads no model (spaCy and the tagger are
+        # hundreds of MB a process; the parent of parsing workers needs neither).
+        def refuse(*_: object, **__: object) -> None:
+            raise AssertionError("the models were loaded to read stored parses")
+
+        monkeypatch.setattr(local, "NlpPipeline", refuse)
+        again = local.parse([a.id for a in articles], config, store)
+    assert set(again) == {a.id for a in articles}

@@ -13,7 +13,7 @@ from typing import Any
 from .config import Config
 from .engine import local
 from .ingest import Fetcher
-from .nlp import NlpPipeline
+from .nlp import pipeline_version
 from .progress import SILENT, Reporter
 from .records import Skipped
 from .report import build, validate
@@ -53,7 +53,7 @@ def load(directory: str | Path, config: Config | None = None, db: str | Path | N
 
     config = _config(config, db)
     with Store(config.db) as store:
-        version = NlpPipeline(config.nlp).version
+        version = pipeline_version(config.nlp)
         article_ids, stories, skipped = spark.load_parquet(Path(directory), store, version)
         store.save_stories(stories, [d for s in stories for d in s.derivations])
         return briefing_for(store, config, article_ids, stories, skipped)

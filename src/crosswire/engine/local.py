@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..clean import Cleaner
 from ..config import Config
 from ..ingest import Fetcher, read_paths
-from ..nlp import NlpPipeline
+from ..nlp import NlpPipeline, pipeline_version
 from ..progress import SILENT, Reporter
 from ..records import ParsedArticle, RawDocument, Skipped, Story
 from ..embed import Embedder, load_embedder
@@ -134,8 +134,9 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
     Progress goes to ``task`` when given (a run in chunks keeps one bar). Parsing is spread
     over ``workers`` when given (a run keeps them for its later stages), else over workers
     of this call's own when ``engine.workers`` allows."""
-    nlp = NlpPipeline(config.nlp)
-    parsed = store.parsed(article_ids, nlp.version)
+    # The version only: the models load where the parsing happens (here, or in each worker).
+    version = pipeline_version(config.nlp)
+    parsed = store.parsed(article_ids, version)
     todo = [a for a in store.articles([i for i in article_ids if i not in parsed])]
     if task is None:
         task = reporter.stage("Understanding articles", len(todo))
@@ -147,7 +148,8 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
     with contextlib.ExitStack() as stack:
         if parallel and workers is None:
             workers = stack.enter_context(Workers(config, config.engine.workers))
-        stream = workers.parse(todo) if parallel and workers is not None else nlp.pipe(todo)
+        stream = workers.parse(todo) if parallel and workers is not None \
+            else NlpPipeline(config.nlp).pipe(todo) if todo else iter(())
         for item in stream:
             if isinstance(item, Skipped):
                 store.add_skipped(item)
@@ -157,11 +159,11 @@ def parse(article_ids: list[str], config: Config, store: Store, reporter: Report
                 parsed[item.id] = item
                 pending.append(item)
                 if len(pending) >= 64:
-                    store.add_parsed(pending, nlp.version)
+                    store.add_parsed(pending, version)
                     pending = []
             reporter.advance(task)
     if pending:
-        store.add_parsed(pending, nlp.version)
+        store.add_parsed(pending, version)
     return parsed
 
 

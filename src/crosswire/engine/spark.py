@@ -37,7 +37,7 @@ from ..clean import Cleaner, domain_names, name_domains, outlet_key
 from ..config import Config
 from ..embed import load_embedder
 from ..ingest.readers import input_files, read_file
-from ..nlp import NlpPipeline
+from ..nlp import NlpPipeline, pipeline_version
 from ..records import Article, ParsedArticle, RawDocument, Skipped, Story, from_dict, to_dict
 from ..store import Store
 from .local import RunResult
@@ -298,7 +298,7 @@ def analyze(inputs: Iterable[str], config: Config, store: Store, out: Path) -> R
         # Inputs read by an earlier run: their stored articles belong to this run's report.
         known = [(f, i, a) for f, i, source in sorted(run.known.collect())
                  for a in store.article_ids_for_sources([source])]
-        article_ids, _, skipped = load_parquet(out, store, NlpPipeline(config.nlp).version,
+        article_ids, _, skipped = load_parquet(out, store, pipeline_version(config.nlp),
                                                known)
         result = RunResult(article_ids=article_ids, skipped=list(skipped))
         result.stories = build_stories(spark, run.parsed.map(lambda r: r[3]), article_ids, config,

@@ -3,6 +3,6 @@
 ``NlpPipeline`` (pipeline.py) parses once and runs the extractors in order over the parse.
 """
 
-from .pipeline import EXTRACTORS, NlpPipeline
+from .pipeline import EXTRACTORS, NlpPipeline, pipeline_version
 
-__all__ = ["EXTRACTORS", "NlpPipeline"]
+__all__ = ["EXTRACTORS", "NlpPipeline", "pipeline_version"]

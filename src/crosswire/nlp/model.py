@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -28,4 +30,23 @@ def load_model(candidates: tuple[str, ...]) -> Language:
 
 
 def model_name(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"
+    return _name_of(nlp.meta)
+
+
+def installed_model_name(candidates: tuple[str, ...]) -> str:
+    """The :func:`model_name` of the pipeline :func:`load_model` would load, read from its
+    package's meta.json: a process that only needs to know which model parses (the parent
+    of parsing workers) never loads it."""
+    for name in candidates:
+        spec = importlib.util.find_spec(name)
+        if spec is not None:
+            for folder in spec.submodule_search_locations or ():
+                meta = Path(folder) / "meta.json"
+                if meta.is_file():
+                    return _name_of(json.loads(meta.read_text(encoding="utf-8")))
+            break
+    return model_name(load_model(candidates))  # no meta.json beside it (or none installed)
+
+
+def _name_of(meta: dict) -> str:
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"

@@ -19,7 +19,7 @@ from . import claims, events, numbers
 from . import entities, quotes
 from . import timex
 from .context import ArticleContext
-from .model import load_model, model_name
+from .model import installed_model_name, load_model, model_name
 from .tagger import load_tagger
 
 
@@ -50,6 +50,16 @@ def parseable(text: str) -> str:
     return without_surrogates(text)
 
 
+def pipeline_version(config: NlpConfig) -> str:
+    """The version an :class:`NlpPipeline` of ``config`` stamps its parses with, without
+    loading its models (spaCy and the attribution tagger: hundreds of MB)."""
+    return _version(installed_model_name(tuple(config.models)))
+
+
+def _version(model: str) -> str:
+    return f"{model}/{EXTRACTION_VERSION}/{'+'.join(name for name, _ in EXTRACTORS)}"
+
+
 class NlpPipeline:
     def __init__(self, config: NlpConfig | None = None):
         self.config = config or NlpConfig()
@@ -59,8 +69,7 @@ class NlpPipeline:
                               f"{self.config.attribution!r}")
         self.tagger = load_tagger(o_penalty=self.config.tagger_o_penalty) \
             if self.config.attribution == "tagger" else None
-        names = "+".join(name for name, _ in EXTRACTORS)
-        self.version = f"{model_name(self.nlp)}/{EXTRACTION_VERSION}/{names}"
+        self.version = _version(model_name(self.nlp))
 
     def __call__(self, article: Article) -> ParsedArticle:
         return next(iter(self.pipe([article])))  # type: ignore[return-value]
