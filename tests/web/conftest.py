@@ -6,13 +6,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from crosswire.web import create_app
 from fictional import build_store
-from webtools import Live, serve, web_config
+from webtools import CHROMIUM, Live, serve, web_config
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +45,16 @@ def live_server(web_store: tuple[Path, dict[str, str]]) -> Iterator[Live]:
     """uvicorn in a thread on a free port of 127.0.0.1, over the fictional store."""
     with serve(create_app(web_config(web_store[0]))) as (base, port):
         yield Live(base, port, web_store[1])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless chromium driven by Playwright (the browser tests skip without it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        yield b
+        b.close()

@@ -23,16 +23,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield b
-        b.close()
-
-
 class Watched:
     """A page with what it did that it should not: dialogs (a script ran), console errors
     (CSP violations, missing files) and requests leaving 127.0.0.1."""
