@@ -134,6 +134,11 @@ class NlpConfig:
     # the tenth of PolNeAR train held out of its training, end-to-end F1 of the shipped
     # (3-epoch) model: 0 -> 63.6, 0.5 -> 63.2 (the 2-epoch model preferred 0.5: 62.4 -> 63.2).
     tagger_o_penalty: float = 0.0
+    # A given name tells "he" from "she" (nlp/speakers.py) when nomquamgender's registers
+    # count it at least this often with at least this share of one gender (its own default
+    # cut, 0.1 uncertainty). Not tuned: crossnews/dev speakers were read after it was set.
+    given_name_min_count: int = 100
+    given_name_share: float = 0.9
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ Every extractor is a function ``extract(ctx) -> tuple[record, ...]``; the pipeli
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -29,6 +30,9 @@ class ArticleContext:
     warnings: list[str] = field(default_factory=list)
     # The attribution tagger quotes.py runs; None: the rule-and-linear-model extractor.
     tagger: AttributionTagger | None = None
+    # Given name (lower case) -> "f" or "m" (model.load_given_names); empty: gender from
+    # titles and the article's own pronouns only.
+    given_names: Mapping[str, str] = field(default_factory=dict)
     _text: str | None = None
 
     @property

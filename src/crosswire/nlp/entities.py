@@ -44,7 +44,7 @@ _CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
 LINK_CLASSES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "NORP": "NORP"}
 
 # Courtesy titles dropped from a person's name; they are not roles.
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lord",
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lord",
                "lady"}
 # Head words of titles that spaCy sometimes tags as part of a PERSON name ("Prime Minister
 # Ivo Raskin"): the name starts after the last of them.
@@ -165,7 +165,7 @@ def _is_acronym(form: str) -> bool:
 
 def _person_words(name: str) -> list[str]:
     words = name_key(name).split()
-    while words and words[0] in _HONORIFICS:
+    while words and words[0] in HONORIFICS:
         words = words[1:]
     return words
 
@@ -224,7 +224,7 @@ def canonical(unit: LinkUnit) -> str:
     if unit.type == "PERSON":
         # Drop a courtesy title ("Mrs. Clinton" -> "Clinton") but keep the spelling.
         tokens = best.split()
-        while len(tokens) > 1 and name_key(tokens[0]) in _HONORIFICS:
+        while len(tokens) > 1 and name_key(tokens[0]) in HONORIFICS:
             tokens = tokens[1:]
         best = " ".join(tokens)
     return best
@@ -414,7 +414,7 @@ def _trim(span: SpacySpan, label: str) -> SpacySpan | None:
         end -= 1
     if label == "PERSON":
         last_title = max((i for i in range(start, end - 1)
-                          if name_key(doc[i].text) in TITLE_WORDS | _HONORIFICS), default=None)
+                          if name_key(doc[i].text) in TITLE_WORDS | HONORIFICS), default=None)
         if last_title is not None:
             start = last_title + 1
     if label == "PERSON" and start < end:
@@ -431,7 +431,7 @@ def _trim(span: SpacySpan, label: str) -> SpacySpan | None:
 
 def _is_name_word(token: Token) -> bool:
     return token.pos_ == "PROPN" and token.is_alpha and token.text[:1].isupper() \
-        and name_key(token.text) not in TITLE_WORDS | _HONORIFICS \
+        and name_key(token.text) not in TITLE_WORDS | HONORIFICS \
         and token.ent_type_ in ("", "PERSON")
 
 
@@ -543,7 +543,7 @@ def _acts(span: SpacySpan) -> bool:
 
 def _guess_type(span: SpacySpan) -> str | None:
     words = [t.lower_ for t in span]
-    if len(words) > 4 or any(w in TITLE_WORDS or w in _HONORIFICS for w in words):
+    if len(words) > 4 or any(w in TITLE_WORDS or w in HONORIFICS for w in words):
         return None
     if words[-1] in ORG_WORDS:
         return "ORG"

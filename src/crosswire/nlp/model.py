@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,3 +51,38 @@ def installed_model_name(candidates: tuple[str, ...]) -> str:
 
 def _name_of(meta: dict) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"
+
+
+# One entry of nomquamgender's name_data.json: "name": [sources, count, share of women, ...].
+_NAME_ROW = re.compile(r'"([^\W\d_]+)": \[\d+, (\d+), ([0-9.eE-]+)')
+
+
+@lru_cache(maxsize=2)
+def load_given_names(min_count: int, share: float) -> dict[str, str]:
+    """Given names (lower case) counted at least ``min_count`` times: "f" or "m" when at
+    least ``share`` of their bearers are women or men, else "" (a name either may bear), from the name data nomquamgender ships
+    (counts from many national name registers). Its data file is scanned with a pattern:
+    json.load of its 720k entries takes seconds and half a gigabyte, this 0.3 s and a tenth
+    of that, and the module itself would load pandas. Loaded once per process, like the
+    parser; empty, with no error, when the package is missing: pronouns then rely on titles
+    and on what the article itself says."""
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    names: dict[str, str] = {}
+    for match in _NAME_ROW.finditer(text):
+        if int(match.group(2)) < min_count:
+            continue
+        women = float(match.group(3))
+        if women >= share:
+            names[match.group(1)] = "f"
+        elif women <= 1 - share:
+            names[match.group(1)] = "m"
+        else:
+            names[match.group(1)] = ""
+    return names

@@ -19,7 +19,7 @@ from . import claims, events, numbers
 from . import entities, quotes
 from . import timex
 from .context import ArticleContext
-from .model import installed_model_name, load_model, model_name
+from .model import installed_model_name, load_given_names, load_model, model_name
 from .tagger import load_tagger
 
 
@@ -41,7 +41,7 @@ EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
 
 # Bump when an extractor's output changes, so stored parses are recomputed. The version also
 # names the extractors that ran, so a parse made with a reduced list is never reused.
-EXTRACTION_VERSION = "8"
+EXTRACTION_VERSION = "9"
 
 
 def parseable(text: str) -> str:
@@ -69,6 +69,8 @@ class NlpPipeline:
                               f"{self.config.attribution!r}")
         self.tagger = load_tagger(o_penalty=self.config.tagger_o_penalty) \
             if self.config.attribution == "tagger" else None
+        self.given_names = load_given_names(self.config.given_name_min_count,
+                                            self.config.given_name_share)
         self.version = _version(model_name(self.nlp))
 
     def __call__(self, article: Article) -> ParsedArticle:
@@ -109,7 +111,8 @@ class NlpPipeline:
                     f"not parsed: language is {article.language or 'unknown'}; the extractors "
                     "are English-only",))
                 continue
-            ctx = ArticleContext(article=article, doc=docs[article.id], tagger=self.tagger)
+            ctx = ArticleContext(article=article, doc=docs[article.id], tagger=self.tagger,
+                                 given_names=self.given_names)
             if len(article.text) > cap:
                 ctx.warnings.append(f"article is {len(article.text)} characters long: only the "
                                     f"first {cap} were analysed (nlp.max_article_chars)")

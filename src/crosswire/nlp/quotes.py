@@ -70,7 +70,7 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
         ctx.warnings.append(f"quotes: {len(mark_warnings)} quotation mark(s) could not be "
                             f"paired ({mark_warnings[0]})")
     view = DocView(doc, quoted, text)
-    resolver = SpeakerResolver(doc, ctx.entities, view)
+    resolver = SpeakerResolver(doc, ctx.entities, view, ctx.given_names)
     long_sentences = {s.start for s in doc.sents if len(s) > _LONG_SENTENCE_TOKENS}
     if long_sentences:
         ctx.warnings.append(f"quotes: {len(long_sentences)} very long sentence(s) (over "
