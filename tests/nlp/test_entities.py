@@ -6,12 +6,14 @@ real countries and capitals the gazetteer rows need).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from crosswire.config import NlpConfig
 from crosswire.nlp import entities
 from crosswire.nlp.context import ArticleContext
-from crosswire.nlp.entities import initials, name_key, skeleton
+from crosswire.nlp.entities import Linker, LinkConfig, LinkUnit, initials, name_key, skeleton
 from crosswire.story.entities import link_story
 from crosswire.nlp.gazetteer import capital_of, country
 from crosswire.nlp.model import load_model
@@ -175,6 +177,20 @@ def test_link_story_merges_variants_across_articles():
 def test_a_lone_surname_with_any_verb_is_a_person():
     assert any(e.name == "Ferreira" and e.type == "PERSON"
                for e in run("Ferreira defended the closure."))
+
+
+def test_a_surname_the_model_took_for_a_group_is_the_person():
+    # "Verians went 9-3": the small model may tag a surname ending in -ans as a group; it is
+    # the person the article names with it, and only with exactly that surname.
+    def unit(form: str, kind: str, order: int) -> LinkUnit:
+        return LinkUnit(types=Counter({kind: 1}), forms=Counter({form: 1}), order=order)
+
+    units = [unit("Dale Verians", "PERSON", 0), unit("Verians", "NORP", 40),
+             unit("Verian", "NORP", 80)]
+    linked = Linker(units, LinkConfig()).run()
+    person = next(u for u in linked if "Dale Verians" in u.forms)
+    assert "Verians" in person.forms and person.type == "PERSON"
+    assert any(u.forms == Counter({"Verian": 1}) and u.type == "NORP" for u in linked)
 
 
 def test_link_story_keeps_two_people_with_one_surname_apart():

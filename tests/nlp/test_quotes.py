@@ -155,6 +155,15 @@ RESOLVED = {
         "The Harbour Authority reopened the runway at noon.\n\n"
         "\"We apologise to every passenger,\" the carrier said.", "We apologise",
         "Nordvik Air"),
+    "person described in apposition": (
+        "Even Noor Halvik, a harbour safety campaigner, was surprised by the vote.\n\n"
+        "\"Nobody asked the pilots,\" the campaigner wrote on her blog.", "Nobody asked",
+        "Noor Halvik"),
+    # Nothing calls Nordvik Airways an airline; it is the organisation that spoke before.
+    "organisation that spoke": (
+        "Nordvik Airways said on Tuesday that the flight had turned back over the sea.\n\n"
+        "\"We apologise to every passenger,\" the airline said.", "We apologise",
+        "Nordvik Airways"),
     # No organisation is described as a military: "the military" stays unnamed, never
     # the news agency that saw the papers.
     "unnamed organisation": (

@@ -314,8 +314,10 @@ class Linker:
     def _short_person_names(self) -> None:
         units = self.units
         people = [i for i, u in enumerate(units) if u.type == "PERSON"]
-        # The small NER often tags a lone surname as an organisation ("Ferreira said").
-        lone = [i for i, u in enumerate(units) if u.type == "ORG" and all(
+        # The small NER often tags a lone surname as an organisation ("Ferreira said"), and
+        # one ending in -s or -ans as a group ("Arians went 9-3"): a group only when it is
+        # exactly the surname of a person the article names.
+        lone = [i for i, u in enumerate(units) if u.type in ("ORG", "NORP") and all(
             " " not in f and not f.isupper() and name_key(f) not in ORG_WORDS for f in u.forms)]
         full = {i: [w for w in (_person_words(f) for f in units[i].forms)]
                 for i in people + lone}
@@ -331,6 +333,8 @@ class Linker:
                     if len(words) <= len(shortest):
                         continue
                     exact = words[-len(shortest):] == shortest
+                    if units[i].type == "NORP" and not exact:
+                        continue
                     if exact or self._variant_words(shortest, words[-len(shortest):]):
                         kind = "surname of" if exact else "surname (spelling variant) of"
                         candidates.append((j, kind, words))

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Token
 
 from ..records import Entity, Span
 from .attribution import DocView
-from .entities import FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS, name_key
+from .entities import FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS, SPEECH_VERBS, name_key
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -73,7 +73,7 @@ _ORG_NOUNS = frozenset({
     "military", "army", "navy", "police", "regulator", "authority", "council", "committee",
     "commission", "board", "court", "party", "union", "association", "organisation",
     "organization", "charity", "campaign", "coalition", "alliance", "team", "club", "league",
-    "zoo", "museum", "university", "school", "hospital", "site", "website", "platform"})
+    "zoo", "museum", "university", "school", "hospital"})
 # Words a speaker phrase is cut at when it has no entity (a relative clause or apposition
 # makes "critics, who ..., " a long name).
 _PHRASE_STOP = {"relcl", "acl", "appos", "punct", "prep", "advcl"}
@@ -240,27 +240,14 @@ class Salience:
         by_id = {e.id: e for e in entities}
         self._types = {e.id: e.type for e in entities}
         self._attested = attested
-        # Organisation noun -> the organisations the article describes by it: in their
-        # name ("United Airlines": airline) or just before a mention ("the Japanese
-        # carrier ANA", "chipmaker Broadcom"). Only these are "the airline" or "the
-        # carrier": the most salient organisation is often not what an unnamed "the
-        # military" is (on crossnews/dev it was the news agency that saw the papers).
-        self._described: dict[str, set[str]] = {}
-        for entity in entities:
-            if entity.type != "ORG":
-                continue
-            for word in name_key(entity.name).split():
-                self._described.setdefault(_singular(word), set()).add(entity.id)
-            for mention in entity.mentions:
-                span = doc.char_span(*mention.span, alignment_mode="expand")
-                if span is None:
-                    continue
-                for token in doc[max(0, span.start - 3):span.start]:
-                    # In the name's own phrase: the noun modifies the name ("carrier
-                    # ANA") or the name is in apposition to it ("the airline, ANA").
-                    if token.pos_ == "NOUN" and (span.start <= token.head.i < span.end
-                                                 or span.root.head.i == token.i):
-                        self._described.setdefault(token.lemma_.lower(), set()).add(entity.id)
+        # Common noun -> the entities the article describes by it. "The carrier" and "the
+        # advocate" go only to these: the most salient organisation is often not what an
+        # unnamed "the military" is (on crossnews/dev it was the news agency that saw the
+        # papers).
+        self._described = _descriptions(doc, entities)
+        # Organisations that spoke before (subjects of a verb of speech): "the company"
+        # when the article describes no organisation as a company.
+        self._spoke: set[str] = set()
         seen_mention: set[tuple[str, int]] = set()
         breaks = [m.start() for m in re.finditer(r"\n\s*\n", view.text)]
         paragraph = 0
@@ -278,17 +265,20 @@ class Salience:
                     if (entity.id, root.i) not in seen_mention:
                         seen_mention.add((entity.id, root.i))
                         self._add(entity.id, _weight(root))
+                        # "CNN reported" is the article's informant, not a party.
+                        if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS \
+                                and root.head.lemma_ != "report" and entity.type == "ORG":
+                            self._spoke.add(entity.id)
                     continue
                 lower = token.lower_
-                if token.pos_ == "NOUN" and token.lemma_.lower() in _ORG_NOUNS \
-                        and token.tag_ == "NN" \
+                if token.pos_ == "NOUN" and token.tag_ == "NN" \
                         and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
-                    lower = "it"  # "the airline": an organisation, as "it" would be
-                elif token.pos_ != "PRON" or (lower not in _PERSON_PRONOUNS
-                                              and lower not in _GROUP_PRONOUNS):
+                    chosen = self._choose_described(token.lemma_.lower())
+                elif token.pos_ == "PRON" and (lower in _PERSON_PRONOUNS
+                                               or lower in _GROUP_PRONOUNS):
+                    chosen = self._choose(lower)
+                else:
                     continue
-                chosen = self._choose(lower, token.lemma_.lower() if token.pos_ == "NOUN"
-                                      else None)
                 if chosen is not None:
                     self.antecedent[i] = by_id[chosen]
                     if lower in _PERSON_PRONOUNS and chosen not in self._gender:
@@ -307,15 +297,27 @@ class Salience:
         if weight > self._sentence_score.get(entity_id, 0.0):
             self._sentence_score[entity_id] = weight
 
-    def _choose(self, pronoun: str, noun: str | None = None) -> str | None:
-        organisation = noun is not None
+    def _salience(self, entity_id: str) -> float:
+        """What the entity has so far, its mentions earlier in this sentence included at
+        full weight."""
+        return self._score.get(entity_id, 0.0) + self._sentence_score.get(entity_id, 0.0)
+
+    def _choose_described(self, noun: str) -> str | None:
+        """"The carrier", "the advocate": the most salient entity the article describes by
+        the noun; for an organisation noun nothing describes, the most salient organisation
+        that has spoken ("ANA said ... The airline said")."""
+        for ids in (self._described.get(noun, ()), self._spoke if noun in _ORG_NOUNS else ()):
+            best = max(((self._salience(e), e) for e in ids), default=(0.0, None))
+            if best[0] >= _MIN_SALIENCE:
+                return best[1]
+        return None
+
+    def _choose(self, pronoun: str) -> str | None:
         best, best_score = None, _MIN_SALIENCE
         person = pronoun in _PERSON_PRONOUNS
         wanted = _PERSON_PRONOUNS.get(pronoun)
         for entity_id in set(self._score) | set(self._sentence_score):
-            # What the entity has so far, its mentions earlier in this sentence included
-            # at full weight.
-            score = self._score.get(entity_id, 0.0) + self._sentence_score.get(entity_id, 0.0)
+            score = self._salience(entity_id)
             kind = self._types[entity_id]
             if person:
                 # Only a person something besides the small model's tag vouches for: a
@@ -330,14 +332,34 @@ class Salience:
                     continue
                 if known == wanted:
                     score += _GENDER_MATCH
-            elif organisation:
-                if kind != "ORG" or entity_id not in self._described.get(noun, ()):
-                    continue
             elif kind not in _GROUP_TYPES:
                 continue
             if score > best_score:
                 best, best_score = entity_id, score
         return best
+
+
+def _descriptions(doc: Doc, entities: tuple[Entity, ...]) -> dict[str, set[str]]:
+    """Common noun -> the entities the article describes by it: in an organisation's name
+    ("United Airlines": airline), modifying a mention ("the Japanese carrier ANA", "gun
+    control advocate Shannon Watts"), or in apposition either way ("the airline, ANA";
+    "Watts, a gun control advocate,")."""
+    described: dict[str, set[str]] = {}
+    for entity in entities:
+        if entity.type == "ORG":
+            for word in name_key(entity.name).split():
+                described.setdefault(_singular(word), set()).add(entity.id)
+        for mention in entity.mentions:
+            span = doc.char_span(*mention.span, alignment_mode="expand")
+            if span is None:
+                continue
+            nouns = [t for t in doc[max(0, span.start - 3):span.start]
+                     if span.start <= t.head.i < span.end or span.root.head.i == t.i]
+            nouns += [c for c in span.root.children if c.dep_ == "appos"]
+            for token in nouns:
+                if token.pos_ == "NOUN":
+                    described.setdefault(token.lemma_.lower(), set()).add(entity.id)
+    return described
 
 
 def _issuer(document: Token) -> Token | None:
