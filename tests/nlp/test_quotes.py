@@ -164,6 +164,18 @@ RESOLVED = {
         "Nordvik Airways said on Tuesday that the flight had turned back over the sea.\n\n"
         "\"We apologise to every passenger,\" the airline said.", "We apologise",
         "Nordvik Airways"),
+    "organisation cited with according to": (
+        "According to Nordvik Airways, the passenger had boarded the wrong flight.\n\n"
+        "\"We apologise to every passenger,\" the airline said.", "We apologise",
+        "Nordvik Airways"),
+    # No cue: the sentence before, in the quote's paragraph, is about the captain.
+    "quote after a sentence about its speaker": (
+        "The ferry reached Tarrow at noon.\n\nCaptain Ilse Marren was taking the delay in "
+        "stride. \"Nobody was hurt, and that is all I care about tonight.\"", "Nobody was",
+        "Ilse Marren"),
+    "quote in a paragraph of its own": (
+        "Captain Ilse Marren was taking the delay in stride.\n\n"
+        "\"Nobody was hurt, and that is all I care about tonight.\"", "Nobody was", None),
     # No organisation is described as a military: "the military" stays unnamed, never
     # the news agency that saw the papers.
     "unnamed organisation": (

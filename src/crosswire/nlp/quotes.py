@@ -91,7 +91,7 @@ def extract(ctx: ArticleContext) -> tuple[Quote, ...]:
     drafts = _drop_overlaps(drafts, text)
     drafts = sorted(drafts + [_embed_draft(e, ctx.entities) for e in embeds],
                     key=lambda d: d.parts[0][0])
-    drafts = _with_orphans(doc, view, drafts)
+    drafts = _with_orphans(doc, view, drafts, resolver)
     return tuple(_quote(ctx.article.id, text, d) for d in drafts)
 
 
@@ -303,9 +303,12 @@ def _overlap(a: list[Span], b: list[Span]) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
-def _with_orphans(doc: Doc, view: DocView, drafts: list[_Draft]) -> list[_Draft]:
+def _with_orphans(doc: Doc, view: DocView, drafts: list[_Draft],
+                  resolver: SpeakerResolver) -> list[_Draft]:
     """Quoted stretches no cue claimed: continuations of the quote before them, or quotes of
-    their own when they are a sentence or more."""
+    their own when they are a sentence or more. A quote of its own right after a quote of
+    the same speaker is theirs; else, right after a sentence of its paragraph about a person
+    ("Teigen took it in stride. 'I don't know why ...'"), that person's, with a warning."""
     claimed = set().union(*(d.quotes for d in drafts)) if drafts else set()
     by_start = sorted(drafts, key=lambda d: d.parts[-1][1])
     out = list(drafts)
@@ -329,13 +332,43 @@ def _with_orphans(doc: Doc, view: DocView, drafts: list[_Draft]) -> list[_Draft]
             continue
         speaker = previous.speaker if previous is not None and _adjacent(
             view, previous, stretch, paragraphs=1) else None
+        warning = stretch.warning
+        if speaker is None:
+            speaker = _narrated_person(doc, view, index, resolver)
+            if speaker is not None:
+                warning = warning or ("no cue: speaker taken from the sentence before, "
+                                      "which is about them")
         draft = _Draft([_trim_part(view.text, p) for p in stretch.parts], "direct", None, None,
-                       speaker, stretch.warning,
-                       {index}, stretch.end)
+                       speaker, warning, {index}, stretch.end)
         out.append(draft)
         by_start.append(draft)
         by_start.sort(key=lambda d: d.parts[-1][1])
     return sorted(out, key=lambda d: d.parts[0][0])
+
+
+def _narrated_person(doc: Doc, view: DocView, index: int,
+                     resolver: SpeakerResolver) -> Speaker | None:
+    """The person the sentence just before a quote is about (its subject), when that
+    sentence is in the quote's paragraph, outside quotation marks, and names or resolves
+    them."""
+    stretch = view.quoted[index]
+    k = view.quote_tokens[index][0] - 1
+    while k >= 0 and (view.skip[k] or view.in_quote(k)):
+        k -= 1
+    if k < 0 or view.in_quote(k) or "\n" in view.text[doc[k].idx:stretch.start]:
+        return None
+    sentence = doc[view.sent_start[k]:view.sent_end[k]]
+    if any(view.in_quote(t.i) for t in sentence):
+        return None
+    subject = next((t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")),
+                   None)
+    if subject is None:
+        return None
+    speaker = resolver.resolve((subject.left_edge.i, subject.right_edge.i + 1))
+    if speaker is None or speaker.entity_id is None \
+            or resolver.entities[speaker.entity_id].type != "PERSON":
+        return None
+    return speaker
 
 
 def _starts_sentence(doc: Doc, view: DocView, index: int) -> bool:

@@ -265,9 +265,7 @@ class Salience:
                     if (entity.id, root.i) not in seen_mention:
                         seen_mention.add((entity.id, root.i))
                         self._add(entity.id, _weight(root))
-                        # "CNN reported" is the article's informant, not a party.
-                        if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS \
-                                and root.head.lemma_ != "report" and entity.type == "ORG":
+                        if entity.type == "ORG" and _spoke(root):
                             self._spoke.add(entity.id)
                     continue
                 lower = token.lower_
@@ -337,6 +335,15 @@ class Salience:
             if score > best_score:
                 best, best_score = entity_id, score
         return best
+
+
+def _spoke(root: Token) -> bool:
+    """A mention of a source: the subject of a verb of speech ("ANA said"; "CNN reported"
+    is the article's informant, not a party) or "according to" it."""
+    head = root.head
+    if root.dep_ == "nsubj":
+        return head.lemma_ in SPEECH_VERBS and head.lemma_ != "report"
+    return root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according"
 
 
 def _descriptions(doc: Doc, entities: tuple[Entity, ...]) -> dict[str, set[str]]:
