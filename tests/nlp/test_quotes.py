@@ -176,6 +176,10 @@ RESOLVED = {
     "quote in a paragraph of its own": (
         "Captain Ilse Marren was taking the delay in stride.\n\n"
         "\"Nobody was hurt, and that is all I care about tonight.\"", "Nobody was", None),
+    "abbreviated title": (
+        "Tarrow Gov. Paul Lenz vetoed the harbour bill on Friday.\n\nThe vote had been "
+        "close. \"This bill would sink the fishing fleet,\" the governor said.",
+        "This bill", "Paul Lenz"),
     # No organisation is described as a military: "the military" stays unnamed, never
     # the news agency that saw the papers.
     "unnamed organisation": (

@@ -60,6 +60,12 @@ TITLE_WORDS = {
     "treasurer", "ceo", "cfo", "executive", "manager", "head", "professor", "coach",
     "bishop", "archbishop", "cardinal", "rabbi", "imam", "father", "sister", "brother",
 }
+# The words abbreviated titles stand for ("Gov. Paul Lenz" is "the governor").
+TITLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "rep": "representative",
+                       "gen": "general", "col": "colonel", "capt": "captain",
+                       "lt": "lieutenant", "sgt": "sergeant", "pres": "president",
+                       "atty": "attorney", "supt": "superintendent", "adm": "admiral",
+                       "cmdr": "commander", "insp": "inspector", "prof": "professor"}
 # Last words of organisation names, to type names the NER missed.
 ORG_WORDS = {"ministry", "department", "agency", "office", "council", "committee", "board",
              "commission", "authority", "federation", "union", "association", "party",

@@ -31,7 +31,8 @@ from spacy.tokens import Doc, Token
 
 from ..records import Entity, Span
 from .attribution import DocView
-from .entities import FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS, SPEECH_VERBS, name_key
+from .entities import (FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS, SPEECH_VERBS,
+                       TITLE_ABBREVIATIONS, name_key)
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -348,24 +349,34 @@ def _spoke(root: Token) -> bool:
 
 def _descriptions(doc: Doc, entities: tuple[Entity, ...]) -> dict[str, set[str]]:
     """Common noun -> the entities the article describes by it: in an organisation's name
-    ("United Airlines": airline), modifying a mention ("the Japanese carrier ANA", "gun
-    control advocate Shannon Watts"), or in apposition either way ("the airline, ANA";
-    "Watts, a gun control advocate,")."""
+    ("United Airlines": airline), in a person's role or title ("Maine Gov. Paul Lenz":
+    governor), modifying a mention ("the Japanese carrier ANA", "gun control advocate
+    Shannon Watts"), or in apposition either way ("the airline, ANA"; "Watts, a gun control
+    advocate,")."""
     described: dict[str, set[str]] = {}
+
+    def add(word: str, entity_id: str) -> None:
+        word = word.lower().rstrip(".")
+        described.setdefault(TITLE_ABBREVIATIONS.get(word, word), set()).add(entity_id)
+
     for entity in entities:
         if entity.type == "ORG":
             for word in name_key(entity.name).split():
-                described.setdefault(_singular(word), set()).add(entity.id)
+                add(_singular(word), entity.id)
+        for role in entity.roles:
+            add(role.split()[-1], entity.id)
         for mention in entity.mentions:
             span = doc.char_span(*mention.span, alignment_mode="expand")
             if span is None:
                 continue
-            nouns = [t for t in doc[max(0, span.start - 3):span.start]
+            words = [t for t in doc[max(0, span.start - 3):span.start]
                      if span.start <= t.head.i < span.end or span.root.head.i == t.i]
-            nouns += [c for c in span.root.children if c.dep_ == "appos"]
-            for token in nouns:
+            words += [c for c in span.root.children if c.dep_ == "appos"]
+            for token in words:
                 if token.pos_ == "NOUN":
-                    described.setdefault(token.lemma_.lower(), set()).add(entity.id)
+                    add(token.lemma_, entity.id)
+                elif token.pos_ == "PROPN" and token.lower_.rstrip(".") in TITLE_ABBREVIATIONS:
+                    add(token.lower_, entity.id)
     return described
 
 
