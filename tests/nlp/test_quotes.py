@@ -180,6 +180,10 @@ RESOLVED = {
         "Tarrow Gov. Paul Lenz vetoed the harbour bill on Friday.\n\nThe vote had been "
         "close. \"This bill would sink the fishing fleet,\" the governor said.",
         "This bill", "Paul Lenz"),
+    "possessor of a document": (
+        "The Tarrow Harbour Board closed the north channel.\n\n"
+        "The Tarrow Harbour Board's guidelines say that \"no vessel may anchor within the "
+        "marked zone.\"", "no vessel", "Tarrow Harbour Board"),
     # No organisation is described as a military: "the military" stays unnamed, never
     # the news agency that saw the papers.
     "unnamed organisation": (

@@ -61,7 +61,8 @@ _RELATIVE = {"who", "which", "that", "whom"}
 # Nouns for what an organisation or person issues, whose words are the issuer's ("the
 # statement said"), and how far back (characters) its issuer is looked for.
 _DOCUMENTS = frozenset({"statement", "letter", "release", "post", "tweet", "message", "note",
-                        "memo", "email", "communique", "notice", "website", "filing"})
+                        "memo", "email", "communique", "notice", "website", "filing",
+                        "guideline", "guidance", "policy", "ad", "advert", "petition"})
 _DOCUMENT_REACH_CHARS = 3000
 # Head nouns a definite phrase names an organisation by ("the airline said", "the company
 # declined to comment"): resolved like "it", to the most salient organisation the article
@@ -189,7 +190,14 @@ class SpeakerResolver:
         letter"): the issuer of the nearest earlier mention of the same noun outside
         quotation marks, within the paragraphs before."""
         lemma = root.lemma_.lower()
-        if lemma not in _DOCUMENTS or not any(c.lower_ == "the" for c in root.children):
+        if lemma not in _DOCUMENTS:
+            return None
+        owner = _issuer(root)  # "Apple's guidelines say", "a statement from the zoo said"
+        if owner is not None and owner.dep_ != "nsubj":
+            entity = self.by_token.get(owner.i) or self.salience.antecedent.get(owner.i)
+            if entity is not None:
+                return entity
+        if not any(c.lower_ == "the" for c in root.children):
             return None
         floor = max(0, self.doc[root.i].idx - _DOCUMENT_REACH_CHARS)
         for i in range(root.i - 1, -1, -1):
