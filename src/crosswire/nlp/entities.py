@@ -66,6 +66,12 @@ TITLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "rep": "representati
                        "lt": "lieutenant", "sgt": "sergeant", "pres": "president",
                        "atty": "attorney", "supt": "superintendent", "adm": "admiral",
                        "cmdr": "commander", "insp": "inspector", "prof": "professor"}
+# Nouns for what a person or organisation issues, whose words are the issuer's ("the
+# statement said"); never a person's role ("sent Ryan, R-Wis., a letter" parses as one).
+DOCUMENT_NOUNS = frozenset({"statement", "letter", "release", "post", "tweet", "message",
+                            "note", "memo", "email", "communique", "notice", "website",
+                            "filing", "guideline", "guidance", "policy", "ad", "advert",
+                            "petition"})
 # Last words of organisation names, to type names the NER missed.
 ORG_WORDS = {"ministry", "department", "agency", "office", "council", "committee", "board",
              "commission", "authority", "federation", "union", "association", "party",
@@ -525,13 +531,14 @@ def _roles(span: SpacySpan) -> tuple[list[str], str | None]:
         roles.append(title)
         titled = doc[title_start:span.end].text
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= span.end and child.pos_ == "NOUN":
+        if child.dep_ == "appos" and child.i >= span.end and child.pos_ == "NOUN" \
+                and child.lemma_.lower() not in DOCUMENT_NOUNS:
             phrase = _role_phrase(child)
             if phrase:
                 roles.append(phrase)
     head = root.head
     if root.dep_ == "appos" and head.i < span.start and head.pos_ in ("NOUN", "PROPN") \
-            and not head.ent_type_:
+            and not head.ent_type_ and head.lemma_.lower() not in DOCUMENT_NOUNS:
         phrase = _role_phrase(head)
         if phrase:
             roles.append(phrase)

@@ -31,8 +31,8 @@ from spacy.tokens import Doc, Token
 
 from ..records import Entity, Span
 from .attribution import DocView
-from .entities import (FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS, SPEECH_VERBS,
-                       TITLE_ABBREVIATIONS, name_key)
+from .entities import (DOCUMENT_NOUNS, FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS,
+                       SPEECH_VERBS, TITLE_ABBREVIATIONS, name_key)
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -58,11 +58,7 @@ _GENDER_MATCH = 60.0
 _MOUTHPIECES = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople",
                           "spokesmen", "spokeswomen"})
 _RELATIVE = {"who", "which", "that", "whom"}
-# Nouns for what an organisation or person issues, whose words are the issuer's ("the
-# statement said"), and how far back (characters) its issuer is looked for.
-_DOCUMENTS = frozenset({"statement", "letter", "release", "post", "tweet", "message", "note",
-                        "memo", "email", "communique", "notice", "website", "filing",
-                        "guideline", "guidance", "policy", "ad", "advert", "petition"})
+# How far back (characters) the issuer of "the statement" is looked for.
 _DOCUMENT_REACH_CHARS = 3000
 # Head nouns a definite phrase names an organisation by ("the airline said", "the company
 # declined to comment"): resolved like "it", to the most salient organisation the article
@@ -190,7 +186,7 @@ class SpeakerResolver:
         letter"): the issuer of the nearest earlier mention of the same noun outside
         quotation marks, within the paragraphs before."""
         lemma = root.lemma_.lower()
-        if lemma not in _DOCUMENTS:
+        if lemma not in DOCUMENT_NOUNS:
             return None
         owner = _issuer(root)  # "Apple's guidelines say", "a statement from the zoo said"
         if owner is not None and owner.dep_ != "nsubj":
@@ -365,7 +361,8 @@ def _descriptions(doc: Doc, entities: tuple[Entity, ...]) -> dict[str, set[str]]
 
     def add(word: str, entity_id: str) -> None:
         word = word.lower().rstrip(".")
-        described.setdefault(TITLE_ABBREVIATIONS.get(word, word), set()).add(entity_id)
+        if word not in DOCUMENT_NOUNS:  # "sent Ryan a letter" may parse as a role of Ryan's
+            described.setdefault(TITLE_ABBREVIATIONS.get(word, word), set()).add(entity_id)
 
     for entity in entities:
         if entity.type == "ORG":
