@@ -287,7 +287,8 @@ def evaluate(split: str = "dev", limit: int | None = None, attribution: str | No
     for doc, spacy_doc in zip(docs, parses):
         article = Article(id=f"a_{doc.name}", source=doc.name, raw_id=doc.name, text=doc.text,
                           language="en")
-        ctx = ArticleContext(article=article, doc=spacy_doc, tagger=pipeline.tagger)
+        ctx = ArticleContext(article=article, doc=spacy_doc, tagger=pipeline.tagger,
+                             given_names=pipeline.given_names)
         for name, extractor in steps:
             t0 = time.perf_counter()
             setattr(ctx, name, extractor(ctx))
