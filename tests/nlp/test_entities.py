@@ -179,18 +179,22 @@ def test_a_lone_surname_with_any_verb_is_a_person():
                for e in run("Ferreira defended the closure."))
 
 
-def test_a_surname_the_model_took_for_a_group_is_the_person():
-    # "Verians went 9-3": the small model may tag a surname ending in -ans as a group; it is
-    # the person the article names with it, and only with exactly that surname.
-    def unit(form: str, kind: str, order: int) -> LinkUnit:
-        return LinkUnit(types=Counter({kind: 1}), forms=Counter({form: 1}), order=order)
+@pytest.mark.parametrize("kind", ["NORP", "GPE"])
+def test_a_surname_the_model_took_for_a_group_or_place_is_the_person(kind):
+    # "Verians went 9-3", "according to Verians": the small model may tag a surname as a
+    # group or a place; it is the person the article names with it, only with exactly that
+    # surname, and never when a gazetteer knows the place ("Houston").
+    def unit(form: str, label: str, order: int) -> LinkUnit:
+        return LinkUnit(types=Counter({label: 1}), forms=Counter({form: 1}), order=order)
 
-    units = [unit("Dale Verians", "PERSON", 0), unit("Verians", "NORP", 40),
-             unit("Verian", "NORP", 80)]
+    units = [unit("Dale Verians", "PERSON", 0), unit("Verians", kind, 40),
+             unit("Verian", kind, 80), unit("Tom Houston", "PERSON", 120),
+             unit("Houston", "GPE", 160)]
     linked = Linker(units, LinkConfig()).run()
     person = next(u for u in linked if "Dale Verians" in u.forms)
     assert "Verians" in person.forms and person.type == "PERSON"
-    assert any(u.forms == Counter({"Verian": 1}) and u.type == "NORP" for u in linked)
+    assert any(u.forms == Counter({"Verian": 1}) and u.type == kind for u in linked)
+    assert any(u.forms == Counter({"Houston": 1}) and u.type == "GPE" for u in linked)
 
 
 def test_link_story_keeps_two_people_with_one_surname_apart():

