@@ -242,6 +242,7 @@ class Salience:
         self._gender = dict(gender)
         self._score: dict[str, float] = {}  # salience at the current sentence
         self._sentence_score: dict[str, float] = {}  # the best mention in this sentence
+        self._last: dict[str, int] = {}  # token index of each entity's latest mention
         by_id = {e.id: e for e in entities}
         self._types = {e.id: e.type for e in entities}
         self._attested = attested
@@ -269,7 +270,7 @@ class Salience:
                     root = _mention_root(token, by_token)
                     if (entity.id, root.i) not in seen_mention:
                         seen_mention.add((entity.id, root.i))
-                        self._add(entity.id, _weight(root))
+                        self._add(entity.id, _weight(root), i)
                         if entity.type == "ORG" and _spoke(root):
                             self._spoke.add(entity.id)
                     continue
@@ -286,7 +287,7 @@ class Salience:
                     self.antecedent[i] = by_id[chosen]
                     if lower in _PERSON_PRONOUNS and chosen not in self._gender:
                         self._gender[chosen] = _PERSON_PRONOUNS[lower]
-                    self._add(chosen, _weight(token))
+                    self._add(chosen, _weight(token), i)
 
     def _next_sentence(self, new_paragraph: bool) -> None:
         for key, value in self._sentence_score.items():
@@ -296,9 +297,15 @@ class Salience:
         self._score = {k: v * factor for k, v in self._score.items()
                        if v * factor >= _MIN_SALIENCE / 4}
 
-    def _add(self, entity_id: str, weight: float) -> None:
+    def _add(self, entity_id: str, weight: float, position: int) -> None:
         if weight > self._sentence_score.get(entity_id, 0.0):
             self._sentence_score[entity_id] = weight
+        self._last[entity_id] = position
+
+    def _rank(self, entity_id: str, score: float) -> tuple[float, int]:
+        # Equal salience goes to the most recent mention: never to the order of a set of
+        # ids, which changes from one process to the next.
+        return score, self._last.get(entity_id, -1)
 
     def _salience(self, entity_id: str) -> float:
         """What the entity has so far, its mentions earlier in this sentence included at
@@ -310,13 +317,14 @@ class Salience:
         the noun; for an organisation noun nothing describes, the most salient organisation
         that has spoken ("ANA said ... The airline said")."""
         for ids in (self._described.get(noun, ()), self._spoke if noun in _ORG_NOUNS else ()):
-            best = max(((self._salience(e), e) for e in ids), default=(0.0, None))
-            if best[0] >= _MIN_SALIENCE:
+            ranked = [(self._rank(e, self._salience(e)), e) for e in ids]
+            best = max(ranked, default=((0.0, -1), None))
+            if best[0][0] >= _MIN_SALIENCE:
                 return best[1]
         return None
 
     def _choose(self, pronoun: str) -> str | None:
-        best, best_score = None, _MIN_SALIENCE
+        best, best_rank = None, (_MIN_SALIENCE, -1)
         person = pronoun in _PERSON_PRONOUNS
         wanted = _PERSON_PRONOUNS.get(pronoun)
         for entity_id in set(self._score) | set(self._sentence_score):
@@ -337,8 +345,9 @@ class Salience:
                     score += _GENDER_MATCH
             elif kind not in _GROUP_TYPES:
                 continue
-            if score > best_score:
-                best, best_score = entity_id, score
+            rank = self._rank(entity_id, score)
+            if score >= _MIN_SALIENCE and rank > best_rank:
+                best, best_rank = entity_id, rank
         return best
 
 
