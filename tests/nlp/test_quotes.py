@@ -442,3 +442,20 @@ def test_an_embedded_post_is_masked_from_lineage():
     masked = quoted_spans(ParsedArticle(article=ctx.article, quotes=tuple(result)))
     post = next(q for q in result if q.cue == "posted")
     assert any(s <= post.span[0] and post.span[1] <= e for s, e in masked)
+
+
+def test_a_relative_clause_as_source_stands_for_the_name_before_it():
+    # The tagger may mark the whole clause "who would have to explain ..." as the source:
+    # its relative pronoun stands for the name it follows.
+    from crosswire.nlp.attribution import DocView
+    from crosswire.nlp.speakers import SpeakerResolver
+
+    text = ("Vera Holm, who would have to explain any deal to four thousand members, said "
+            "the strike would go on.")
+    _, ctx = run(text)
+    doc = ctx.doc
+    who = next(t for t in doc if t.lower_ == "who")
+    end = next(t for t in doc if t.text == "members").i + 1
+    resolver = SpeakerResolver(doc, ctx.entities, DocView(doc, find_quoted(text)[0], text))
+    speaker = resolver.resolve((who.i, end))
+    assert speaker is not None and speaker.name == "Vera Holm"

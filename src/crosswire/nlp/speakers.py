@@ -135,6 +135,12 @@ class SpeakerResolver:
             if entity is not None:
                 mention = self._mention_span(token.i, entity)
                 return Speaker(entity.name, entity.id, mention)
+        first = phrase[0]
+        if first.lower_ in _RELATIVE and first.dep_ in ("nsubj", "nsubjpass") \
+                and first.head.dep_ in ("relcl", "acl"):
+            # The tagger's source may be the whole relative clause ("who would have to hand
+            # over ..."): its pronoun is what stands for the speaker.
+            root = first
         lower = root.lower_
         if lower in _RELATIVE and root.head.dep_ in ("relcl", "acl") and root.head.head.i != root.i:
             # "Katie Packer, who said ...": the relative pronoun stands for the noun it
