@@ -71,7 +71,7 @@ TITLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "rep": "representati
 DOCUMENT_NOUNS = frozenset({"statement", "letter", "release", "post", "tweet", "message",
                             "note", "memo", "email", "communique", "notice", "website",
                             "filing", "guideline", "guidance", "policy", "ad", "advert",
-                            "petition"})
+                            "petition", "cable", "report", "study", "document"})
 # Last words of organisation names, to type names the NER missed.
 ORG_WORDS = {"ministry", "department", "agency", "office", "council", "committee", "board",
              "commission", "authority", "federation", "union", "association", "party",
