@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Token
 from ..records import Entity, Span
 from .attribution import DocView
 from .entities import (DOCUMENT_NOUNS, FEMALE_WORDS, HONORIFICS, MALE_WORDS, ORG_WORDS,
-                       SPEECH_VERBS, TITLE_ABBREVIATIONS, name_key)
+                       SPEECH_VERBS, TITLE_ABBREVIATIONS, TITLE_WORDS, name_key)
 
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
@@ -470,15 +470,16 @@ def _given_name(entity: Entity) -> str:
 
 
 def _attested(entity: Entity, given_names: Mapping[str, str]) -> bool:
-    """Whether anything but the small model's tag says the entity is a person: a role, a
-    gendered title, or a name that starts with a known given name (a run of two or three
-    capitalised words typed ORG included). "Qualcomm", "Shamu" and "Nippon Airways" typed
-    PERSON have none; a "Mr." before a mention is checked by the resolver."""
+    """Whether anything but the small model's tag says the entity is a person: a title
+    ("Gov.", "director", "Ms"), or a name that starts with a known given name (a run of two
+    or three capitalised words typed ORG included). "Qualcomm", "Shamu" and "Nippon
+    Airways" typed PERSON have none, nor "Harambe, the gorilla" (a role, not a title); a
+    "Mr." before a mention is checked by the resolver."""
     if entity.type == "ORG":
         return _person_like(entity.name) and _given_name(entity) in given_names
+    titles = TITLE_WORDS | set(TITLE_ABBREVIATIONS) | FEMALE_WORDS | MALE_WORDS
     return entity.type == "PERSON" and (
-        bool(entity.roles) or bool(_title_words(entity) & (FEMALE_WORDS | MALE_WORDS))
-        or _given_name(entity) in given_names)
+        bool(_title_words(entity) & titles) or _given_name(entity) in given_names)
 
 
 def _title_before(doc: Doc, start: int) -> str | None:
