@@ -54,6 +54,10 @@ _MIN_SALIENCE = 8.0
 # beats an unknown name of about equal salience ("Harambe" when "Ms Clark" was the subject
 # two sentences back).
 _GENDER_MATCH = 60.0
+# A given name whose usual gender disagrees with the pronoun costs about a subject's mention
+# in the sentence: only a far more salient bearer (the subject of the pronoun's own
+# sentence) takes it ("Sen. Lindsey Graham revealed that he ...").
+_NAME_GENDER_MISMATCH = 250.0
 # Whose words are their principal's ("a spokesman for X", "X's spokeswoman").
 _MOUTHPIECES = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople",
                           "spokesmen", "spokeswomen"})
@@ -92,13 +96,17 @@ class SpeakerResolver:
         self.view = view
         self.entities = {e.id: e for e in entities}
         self.by_token: dict[int, Entity] = {}
-        self.gender: dict[str, str] = {}
+        self.gender: dict[str, str] = {}  # from a title or role: certain
+        name_gender: dict[str, str] = {}  # from the given name: likely
         attested: set[str] = set()
         starts: list[tuple[int, str]] = []
         for entity in entities:
-            gender = _gender(entity, given_names or {})
+            gender = _gender(entity)
             if gender:
                 self.gender[entity.id] = gender
+            likely = (given_names or {}).get(_given_name(entity))
+            if likely:
+                name_gender[entity.id] = likely
             if _attested(entity, given_names or {}):
                 attested.add(entity.id)
             for mention in entity.mentions:
@@ -121,7 +129,8 @@ class SpeakerResolver:
             for role in entity.roles:
                 roles.setdefault(name_key(role.split()[-1]), []).append(entity.id)
         self._roles = roles
-        self.salience = Salience(doc, entities, view, self.by_token, self.gender, attested)
+        self.salience = Salience(doc, entities, view, self.by_token, self.gender, name_gender,
+                                 attested)
 
     def resolve(self, source: tuple[int, int] | None) -> Speaker | None:
         if source is None:
@@ -243,9 +252,11 @@ class Salience:
     article. ``antecedent`` maps a pronoun's token index to its entity."""
 
     def __init__(self, doc: Doc, entities: tuple[Entity, ...], view: DocView,
-                 by_token: dict[int, Entity], gender: dict[str, str], attested: set[str]):
+                 by_token: dict[int, Entity], gender: dict[str, str],
+                 name_gender: dict[str, str], attested: set[str]):
         self.antecedent: dict[int, Entity] = {}
         self._gender = dict(gender)
+        self._name_gender = name_gender
         self._score: dict[str, float] = {}  # salience at the current sentence
         self._sentence_score: dict[str, float] = {}  # the best mention in this sentence
         self._last: dict[str, int] = {}  # token index of each entity's latest mention
@@ -291,8 +302,12 @@ class Salience:
                     continue
                 if chosen is not None:
                     self.antecedent[i] = by_id[chosen]
-                    if lower in _PERSON_PRONOUNS and chosen not in self._gender:
-                        self._gender[chosen] = _PERSON_PRONOUNS[lower]
+                    learned = _PERSON_PRONOUNS.get(lower)
+                    # What a pronoun showed holds for the article, unless it went against
+                    # the given name (then it was as likely a wrong pick).
+                    if learned and chosen not in self._gender \
+                            and self._name_gender.get(chosen, learned) == learned:
+                        self._gender[chosen] = learned
                     self._add(chosen, _weight(token), i)
 
     def _next_sentence(self, new_paragraph: bool) -> None:
@@ -344,11 +359,16 @@ class Salience:
                 # wrong for two: an unresolved "she" reads better than a wrong name.
                 if kind not in ("PERSON", "ORG") or entity_id not in self._attested:
                     continue
+                # A title's gender (or one the article's own "she" showed) rules; a given
+                # name's only weighs: Lindsey and Jordan are borne by women and men.
                 known = self._gender.get(entity_id)
+                likely = self._name_gender.get(entity_id)
                 if known is not None and known != wanted:
                     continue
-                if known == wanted:
+                if known == wanted or known is None and likely == wanted:
                     score += _GENDER_MATCH
+                elif known is None and likely is not None:
+                    score -= _NAME_GENDER_MISMATCH
             elif kind not in _GROUP_TYPES:
                 continue
             rank = self._rank(entity_id, score)
@@ -451,9 +471,8 @@ def _person_like(name: str) -> bool:
         and not any(w.lower() in ORG_WORDS for w in words)
 
 
-def _gender(entity: Entity, given_names: Mapping[str, str]) -> str | None:
-    """A title or role's gender ("Ms", "spokeswoman"), else the given name's, when the name
-    has one (two words or more: a lone "Jordan" is as often a surname)."""
+def _gender(entity: Entity) -> str | None:
+    """A title or role's gender ("Ms", "spokeswoman")."""
     if entity.type != "PERSON" and not (entity.type == "ORG" and _person_like(entity.name)):
         return None
     words = _title_words(entity)
@@ -461,12 +480,16 @@ def _gender(entity: Entity, given_names: Mapping[str, str]) -> str | None:
         return "f"
     if words & MALE_WORDS:
         return "m"
-    return given_names.get(_given_name(entity)) or None
+    return None
 
 
 def _given_name(entity: Entity) -> str:
+    """The first word of a name of two words or more (a lone "Jordan" is as often a
+    surname), lower case."""
     parts = entity.name.split()
-    return parts[0].lower().rstrip(".") if len(parts) >= 2 else ""
+    if len(parts) < 2 or not (entity.type == "PERSON" or _person_like(entity.name)):
+        return ""
+    return parts[0].lower().rstrip(".")
 
 
 def _attested(entity: Entity, given_names: Mapping[str, str]) -> bool:
