@@ -158,7 +158,7 @@ class AttributionTagger:
         scores: list[np.ndarray] = []
         # One window per run: dynamic quantisation scales activations by the whole input,
         # so batching windows makes a window's tags depend on its neighbours (measured:
-        # batches of 2-8 news windows flipped 1.4-1.9% of argmax tags, for at most 5% less
+        # batches of 2-8 news windows flipped 1.4-1.9% of argmax tags, for about 5% less
         # time; the graph has no attention mask either, so windows of unequal length cannot
         # share a batch without changing their tags).
         for a, b in windows(text, offsets, self.max_tokens - 2):
