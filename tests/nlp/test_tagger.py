@@ -1,5 +1,6 @@
 """The attribution tagger: the shipped weights load (checksum verified) and tag an invented
-sentence; broken weights give a clear error; the pairing step links spans to cues.
+sentence; broken weights give a clear error; the session runs without the fusions it leaves
+out; windows are tagged independently; the pairing step links spans to cues.
 
 Every sentence is invented for these tests.
 """
@@ -7,17 +8,19 @@ Every sentence is invented for these tests.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crosswire.config import NlpConfig
 from crosswire.errors import ConfigError, NlpError
 from crosswire.nlp.pipeline import NlpPipeline
-from crosswire.nlp.tagger import (CARD_RESOURCE, MODEL_RESOURCE, TaggedAttribution,
-                                  TaggedSpan, load_tagger, pair)
+from crosswire.nlp.tagger import (CARD_RESOURCE, MODEL_RESOURCE, UNFUSED, TaggedAttribution,
+                                  TaggedSpan, load_tagger, pair, session_options, windows)
 
 SHIPPED = resources.files("crosswire")
 
@@ -66,6 +69,50 @@ def test_missing_weights_give_a_clear_error(tmp_path):
     _, card = _copy(tmp_path)
     with pytest.raises(NlpError, match="could not be read.*rules"):
         load_tagger(tmp_path / "absent.onnx", card)
+
+
+def test_session_runs_without_the_fusions_it_leaves_out(tmp_path):
+    # onnxruntime ignores an optimizer name it does not know: the profile of a run shows
+    # which kernels really ran.
+    import onnxruntime as ort
+
+    assert UNFUSED == ("SkipLayerNormFusion",)
+    options = session_options()
+    options.enable_profiling = True
+    options.profile_file_prefix = str(tmp_path / "run")
+    session = ort.InferenceSession(SHIPPED.joinpath(MODEL_RESOURCE).read_bytes(), options,
+                                   providers=["CPUExecutionProvider"])
+    tagger = load_tagger()
+    text = "Harbour master Edda Lind said the ferry to Vellin would sail again on Monday."
+    ids = tagger.tokenizer.encode(text).ids  # with [CLS] and [SEP], as a window is run
+    feed = {"input_ids": np.array([ids], dtype=np.int64)}
+    ours = session.run(None, feed)[0]
+    kernels = {event["args"]["op_name"] for event in
+               json.loads(Path(session.end_profiling()).read_text("utf-8"))
+               if event.get("cat") == "Node"}
+    assert "LayerNormalization" in kernels
+    assert "SkipLayerNormalization" not in kernels
+    # the loaded tagger's session is built with these options
+    assert np.array_equal(tagger.session.run(None, feed)[0], ours)
+
+
+def test_windows_are_tagged_independently():
+    # A window's tags come from its own run: the second paragraph tags the same whether it
+    # follows the first (as its own window) or stands alone.
+    tagger = load_tagger()
+    first = " ".join(f"The council of Vellin met on day {n} and talked about the harbour walls."
+                     for n in range(15))
+    second = ("\u201cThe ferry will sail again on Monday,\u201d harbour master Edda Lind told "
+              "reporters.")
+    text = f"{first}\n{second}"
+    encoding = tagger.tokenizer.encode(text, add_special_tokens=False)
+    cuts = windows(text, encoding.offsets, tagger.max_tokens - 2)
+    assert len(cuts) == 2 and encoding.offsets[cuts[1][0]][0] == len(first) + 1
+    shift = len(first) + 1
+    together = [(s.role, (s.span[0] - shift, s.span[1] - shift))
+                for s in tagger.spans(text) if s.span[0] >= shift]
+    alone = [(s.role, s.span) for s in tagger.spans(second)]
+    assert together == alone and any(role == "CUE" for role, _ in alone)
 
 
 def test_rules_pipeline_loads_no_tagger_and_bad_setting_is_refused():

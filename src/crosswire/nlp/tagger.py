@@ -27,6 +27,14 @@ from ..records import Span
 LABELS = ["O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT"]
 MODEL_RESOURCE = "data/attribution_tagger.onnx"
 CARD_RESOURCE = "data/attribution_tagger.json"
+# onnxruntime graph fusions the tagger runs without. SkipLayerNormalization (residual add and
+# layer norm in one kernel) took 15% of a window's run on one thread (onnxruntime 1.32, news
+# windows of ~200 wordpieces), against 3% for the plain Add and LayerNormalization it replaces:
+# the tagger runs 15% faster unfused. The sums round differently, so tags differ on 0.4% of
+# wordpieces; PolNeAR dev and crossnews/dev scored the same or better (docs/attribution_tagger.md,
+# Cost). onnxruntime ignores a name it does not know: tests/nlp/test_tagger.py checks the
+# fused op is really absent.
+UNFUSED = ("SkipLayerNormFusion",)
 # A window ends at the last paragraph break, else sentence end, in its final part this long
 # (in wordpieces), so its last tokens keep their sentence; else it is cut where it is full.
 _BREAK_ZONE = 96
@@ -149,7 +157,10 @@ class AttributionTagger:
         offsets, tokens = encoding.offsets, encoding.tokens
         scores: list[np.ndarray] = []
         # One window per run: dynamic quantisation scales activations by the whole input,
-        # so batching windows would make a window's tags depend on its neighbours.
+        # so batching windows makes a window's tags depend on its neighbours (measured:
+        # batches of 2-8 news windows flipped 1.4-1.9% of argmax tags, for about 5% less
+        # time; the graph has no attention mask either, so windows of unequal length cannot
+        # share a batch without changing their tags).
         for a, b in windows(text, offsets, self.max_tokens - 2):
             ids = np.array([[self._cls, *encoding.ids[a:b], self._sep]], dtype=np.int64)
             scores.append(self.session.run(None, {"input_ids": ids})[0][0][1:-1])
@@ -228,9 +239,20 @@ def load_tagger(weights_path: Path | None = None, card_path: Path | None = None,
                        f"{digest[:12]}...) are not the ones its card names "
                        f"({str(card.get('sha256'))[:12]}...): reinstall crosswire, or set "
                        "nlp.attribution = \"rules\"")
+    session = ort.InferenceSession(weights, session_options(threads),
+                                   providers=["CPUExecutionProvider"])
+    return AttributionTagger(session, load_tokenizer(), card["max_tokens"], o_penalty)
+
+
+def session_options(threads: int = 1):
+    """onnxruntime options for the tagger's session: ``threads`` for one run (workers are
+    separate processes, so 1), and the fusions of ``UNFUSED`` left out."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    session = ort.InferenceSession(weights, options, providers=["CPUExecutionProvider"])
-    return AttributionTagger(session, load_tokenizer(), card["max_tokens"], o_penalty)
+    options.add_session_config_entry("optimization.disable_specified_optimizers",
+                                     ",".join(UNFUSED))
+    return options
