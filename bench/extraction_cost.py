@@ -21,7 +21,7 @@ from pathlib import Path
 
 from crosswire.config import NlpConfig
 from crosswire.nlp.context import ArticleContext
-from crosswire.nlp.model import load_model
+from crosswire.nlp.model import load_given_names, load_model
 from crosswire.nlp.pipeline import EXTRACTORS, parseable
 from crosswire.nlp.tagger import load_tagger
 from crosswire.records import Article
@@ -50,6 +50,7 @@ def main() -> None:
     nlp = load_model(tuple(config.models))
     tagger = load_tagger(o_penalty=config.tagger_o_penalty) \
         if config.attribution == "tagger" else None
+    given_names = load_given_names(config.given_name_min_count, config.given_name_share)
     nlp("warm up")  # the first call pays lazy initialisation, not parsing
 
     started = time.perf_counter()
@@ -60,7 +61,7 @@ def main() -> None:
     for n, (text, doc) in enumerate(zip(texts, docs)):
         article = Article(id=f"a_{n}", source="bench", raw_id=f"r_{n}", text=text,
                           language="en", published="2025-01-15")
-        ctx = ArticleContext(article=article, doc=doc, tagger=tagger)
+        ctx = ArticleContext(article=article, doc=doc, tagger=tagger, given_names=given_names)
         for name, extractor in EXTRACTORS:
             t0 = time.perf_counter()
             setattr(ctx, name, extractor(ctx))
