@@ -13,7 +13,8 @@ import pytest
 from crosswire.config import NlpConfig
 from crosswire.nlp import entities
 from crosswire.nlp.context import ArticleContext
-from crosswire.nlp.entities import Linker, LinkConfig, LinkUnit, initials, name_key, skeleton
+from crosswire.nlp.entities import (Linker, LinkConfig, LinkUnit, canonical, initials,
+                                    name_key, skeleton)
 from crosswire.story.entities import link_story
 from crosswire.nlp.gazetteer import capital_of, country
 from crosswire.nlp.model import load_model
@@ -195,6 +196,19 @@ def test_a_surname_the_model_took_for_a_group_or_place_is_the_person(kind):
     assert "Verians" in person.forms and person.type == "PERSON"
     assert any(u.forms == Counter({"Verian": 1}) and u.type == kind for u in linked)
     assert any(u.forms == Counter({"Houston": 1}) and u.type == "GPE" for u in linked)
+
+
+def test_an_organisation_with_its_legal_form_or_trade_is_itself():
+    # "Nordvik Airlines" is "Nordvik"; "Vellin Group Inc." is "Vellin Group" and reads as
+    # that; "Tarrow Foundation" is another body than "Tarrow".
+    def unit(form: str, order: int) -> LinkUnit:
+        return LinkUnit(types=Counter({"ORG": 1}), forms=Counter({form: 1}), order=order)
+
+    units = [unit("Nordvik Airlines", 0), unit("Nordvik", 10), unit("Tarrow Foundation", 20),
+             unit("Tarrow", 30), unit("Vellin Group Inc.", 40), unit("Vellin Group", 50)]
+    linked = Linker(units, LinkConfig()).run()
+    names = sorted(canonical(u) for u in linked)
+    assert names == ["Nordvik Airlines", "Tarrow", "Tarrow Foundation", "Vellin Group"]
 
 
 def test_link_story_keeps_two_people_with_one_surname_apart():

@@ -66,6 +66,11 @@ TITLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "rep": "representati
                        "lt": "lieutenant", "sgt": "sergeant", "pres": "president",
                        "atty": "attorney", "supt": "superintendent", "adm": "admiral",
                        "cmdr": "commander", "insp": "inspector", "prof": "professor"}
+# Trailing words that name an organisation's legal form or line of business, not another
+# body ("Qualcomm Inc.", "United Airlines").
+_LEGAL_FORMS = frozenset({"inc", "corp", "corporation", "ltd", "llc", "plc", "co", "group",
+                          "holdings", "sa", "ag", "nv"})
+_ORG_SUFFIXES = _LEGAL_FORMS | {"company", "airlines", "airline", "airways"}
 # Nouns for what a person or organisation issues, whose words are the issuer's ("the
 # statement said"); never a person's role ("sent Ryan, R-Wis., a letter" parses as one).
 DOCUMENT_NOUNS = frozenset({"statement", "letter", "release", "post", "tweet", "message",
@@ -230,7 +235,12 @@ def canonical(unit: LinkUnit) -> str:
 
     def rank(form: str) -> tuple:
         words = _person_words(form) if unit.type == "PERSON" else name_key(form).split()
-        return (any(c.islower() for c in form), len(words), unit.forms[form], -order[form])
+        # "Goldman Sachs" reads better than "Goldman Sachs Group Inc.".
+        legal = 0
+        while unit.cls == "ORG" and legal < len(words) - 1 and words[-1 - legal] in _LEGAL_FORMS:
+            legal += 1
+        return (any(c.islower() for c in form), -legal, len(words), unit.forms[form],
+                -order[form])
 
     best = max(unit.forms, key=rank)
     if unit.type == "PERSON":
@@ -262,7 +272,8 @@ class Linker:
     # The rules in the order they run. Across stories (the web application's list of people
     # and organisations) only names that are one by themselves are joined: a surname or an
     # acronym means the person or body of its own story, not another story's.
-    RULES = ("same names", "countries", "acronyms", "short person names", "variants")
+    RULES = ("same names", "countries", "acronyms", "short person names",
+             "short organisation names", "variants")
     SAME_BY_NAME = ("same names", "countries", "variants")
 
     def run(self, rules: tuple[str, ...] = RULES) -> list[LinkUnit]:
@@ -366,6 +377,33 @@ class Linker:
             if units[i].type != "PERSON":
                 units[i].types = Counter({"PERSON": sum(units[i].types.values())})
             self.link(j, i, form, f"{why} {canonical(units[j])}")
+
+    def _short_organisation_names(self) -> None:
+        """An organisation's name without its trailing legal form or line of business is the
+        same organisation when another unit goes by exactly that ("United Airlines" and
+        "United", "Goldman Sachs Group Inc." and "Goldman Sachs"): only for one such unit,
+        and within the class. Other organisation words make another body ("Thomson Reuters
+        Foundation" is not Thomson Reuters)."""
+        units = self.units
+        index: dict[str, set[int]] = {}
+        for i, unit in enumerate(units):
+            if unit.cls == "ORG":
+                for key in unit.keys():
+                    index.setdefault(key, set()).add(i)
+        for i, unit in enumerate(units):
+            if unit.cls != "ORG":
+                continue
+            for form in unit.forms:
+                words = name_key(form).split()
+                while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
+                    words = words[:-1]
+                    short = index.get(" ".join(words), set()) - {i}
+                    if len({self.find(j) for j in short}) == 1:
+                        j = next(iter(short))
+                        if self.find(i) != self.find(j):
+                            self.link(j, i, form, f"{form} is {canonical(units[j])} with "
+                                                  "its organisation words")
+                        break
 
     def _variant_words(self, short: list[str], tail: list[str]) -> bool:
         return all(_word_skeleton(a) == _word_skeleton(b)

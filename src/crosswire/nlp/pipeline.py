@@ -41,7 +41,7 @@ EXTRACTORS: list[tuple[str, Callable[[ArticleContext], tuple]]] = [
 
 # Bump when an extractor's output changes, so stored parses are recomputed. The version also
 # names the extractors that ran, so a parse made with a reduced list is never reused.
-EXTRACTION_VERSION = "10"
+EXTRACTION_VERSION = "11"
 
 
 def parseable(text: str) -> str:
