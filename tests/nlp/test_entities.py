@@ -211,6 +211,15 @@ def test_an_organisation_with_its_legal_form_or_trade_is_itself():
     assert names == ["Nordvik Airlines", "Tarrow", "Tarrow Foundation", "Vellin Group"]
 
 
+def test_a_description_opening_a_sentence_is_not_part_of_the_name():
+    unit = LinkUnit(types=Counter({"PERSON": 3}),
+                    forms=Counter({"Model Ilse Marren": 1, "Ilse Marren": 1, "Marren": 2}),
+                    order=0, aliases=["Swedish model Ilse Marren"])
+    assert canonical(unit) == "Ilse Marren"
+    unit.aliases = []
+    assert canonical(unit) == "Model Ilse Marren"  # nothing says "model" describes her
+
+
 def test_link_story_keeps_two_people_with_one_surname_apart():
     members = [_parsed("a_1", "Hana Brenner and Jonas Brenner signed the letter."),
                _parsed("a_2", "Hana Brenner later withdrew her signature.")]

@@ -232,15 +232,21 @@ def canonical(unit: LinkUnit) -> str:
     if unit.country is not None:
         return unit.country.name
     order = {form: i for i, form in enumerate(unit.forms)}
+    # Words the text also writes in lower case before the name ("American model Chrissy
+    # Teigen"): a capitalised one opening a form ("Model Chrissy Teigen", at a sentence's
+    # start) is a description, not part of the name.
+    described = {w for text in (*unit.forms, *unit.aliases) for w in text.split()
+                 if w.islower()} if unit.type == "PERSON" else set()
 
     def rank(form: str) -> tuple:
         words = _person_words(form) if unit.type == "PERSON" else name_key(form).split()
+        descriptive = len(words) > 2 and form.split()[0].lower() in described
         # "Goldman Sachs" reads better than "Goldman Sachs Group Inc.".
         legal = 0
         while unit.cls == "ORG" and legal < len(words) - 1 and words[-1 - legal] in _LEGAL_FORMS:
             legal += 1
-        return (any(c.islower() for c in form), -legal, len(words), unit.forms[form],
-                -order[form])
+        return (any(c.islower() for c in form), not descriptive, -legal, len(words),
+                unit.forms[form], -order[form])
 
     best = max(unit.forms, key=rank)
     if unit.type == "PERSON":
