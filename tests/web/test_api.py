@@ -54,6 +54,30 @@ def test_article_page_and_twin(client: TestClient, web_store: tuple) -> None:
     assert client.get(f"/articles/{article['id']}?format=json").json() == data
 
 
+def test_article_page_says_who_said_what(client: TestClient, web_store: tuple) -> None:
+    # Each quote of the article is listed with its speaker as resolved and the words the
+    # article names them by, and links to its span in the text.
+    quoted = None
+    for sid in ids(web_store).values():
+        for article in client.get(f"/api/stories/{sid}").json()["articles"]:
+            data = client.get(f"/api/articles/{article['id']}").json()
+            if any(q["speaker"] for q in data["quotes"]):
+                quoted = data
+                break
+        if quoted:
+            break
+    assert quoted is not None
+    for q in quoted["quotes"]:
+        assert set(q) >= {"speaker", "speaker_words", "cue", "warning"}
+        if q["speaker_words"]:
+            assert q["speaker_words"] in quoted["text"]
+    html = client.get(f"/articles/{quoted['id']}").text
+    assert f"Who said what ({len(quoted['quotes'])})" in html
+    q = next(q for q in quoted["quotes"] if q["speaker"])
+    assert f'?span={q["span"][0]}-{q["span"][1]}#hl' in html
+    assert f"<td>{q['speaker']}</td>" in html
+
+
 def test_story_json_is_the_contract(client: TestClient, web_store: tuple) -> None:
     for sid in ids(web_store).values():
         document = client.get(f"/api/stories/{sid}").json()

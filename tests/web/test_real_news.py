@@ -112,10 +112,21 @@ def test_real_pages_pass_the_accessibility_check(browser: Browser, real: str) ->
     stories = api(browser, real + "/api/stories")["stories"]
     biggest = max(stories, key=lambda s: s["articles"])
     entity = api(browser, real + "/api/entities")["entities"][0]["url"]
+    # The article of the biggest story with the most quotes: its "who said what" table names
+    # each speaker as resolved and as the article wrote them.
+    articles = [api(browser, real + f"/api/articles/{a['id']}") for a in
+                api(browser, real + biggest["url"].replace("/stories/", "/api/stories/"))
+                ["articles"]]
+    quoted = max(articles, key=lambda a: len(a["quotes"]))
+    assert any(q["speaker"] and q["speaker_words"] for q in quoted["quotes"])
     for width in (390, 1400):
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         p = context.new_page()
-        for path in ("/stories", biggest["url"], "/entities", entity, "/skipped"):
+        for path in ("/stories", biggest["url"], "/entities", entity, "/skipped",
+                     f"/articles/{quoted['id']}"):
             p.goto(real + path)
             assert axe_violations(p) == [], f"{path} at {width} px"
+            assert sideways(p) <= 0, f"{path} at {width} px scrolls sideways"
+        p.locator(".who-said").scroll_into_view_if_needed()
+        shot(p, f"24-real-article-{width}")
         context.close()

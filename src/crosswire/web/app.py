@@ -368,8 +368,14 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
         data = report.article_json(article, parsed)
         data["stories"] = [{"id": sid, "url": f"/stories/{sid}"}
                            for sid in store.stories_of_articles([article.id])]
+        # Who said what, auditable: the speaker as resolved (an entity's name), the words
+        # the article names them by ("she", "the airline"), the cue and any caveat.
         data["quotes"] = [{"span": list(q.span), "text": q.text, "kind": q.kind,
-                           "speaker": q.speaker} for q in (parsed.quotes if parsed else ())]
+                           "speaker": q.speaker,
+                           "speaker_words": article.text[q.speaker_span[0]:q.speaker_span[1]]
+                           if q.speaker_span else None,
+                           "cue": q.cue, "warning": q.warning}
+                          for q in (parsed.quotes if parsed else ())]
         data["numbers"] = [{"span": list(n.span), "text": n.text, "value": n.value}
                            for n in (parsed.numbers if parsed else ())]
         return data
