@@ -228,6 +228,12 @@ CASES = [
          "Fire gutted the Delm bakery overnight. Police said a faulty heater had started the "
          "blaze.",
          "certainty"),
+    # One word in two house styles is one wording, not a quote reworded.
+    case("house-style-hyphen",
+         "The ferry owners met the council on Monday. \"We need more co-operation from the "
+         "harbour board,\" said owner Lene Skov.",
+         "The ferry owners met the council on Monday. \"We need more cooperation from the "
+         "harbour board,\" said owner Lene Skov."),
     case("modal-inside-quote",
          "The roof of the Delm sports hall fell in on Saturday. \"I could hear the beams "
          "cracking above us,\" said coach Tomas Ekke.",

@@ -38,6 +38,9 @@ from . import frames
 from .units import (Unit, before, name_words, overlaps, same_source,
                     speaker_key)
 
+# A hyphen between two letters ("co-operation"): dropped when quotes' words are compared.
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
+
 T = TypeVar("T")
 
 # Certainty labels that say the same about truth: stating and confirming are both "as fact";
@@ -502,7 +505,7 @@ def _quotes(units: list[Unit], config: AnalysisConfig, entity_ids: dict[str, str
         for quote in unit.quotes:
             if quote.id not in seen:
                 seen.add(quote.id)
-                entries.append((quote, unit, fold(quote.text)))
+                entries.append((quote, unit, _quote_key(quote.text)))
     threshold = config.align_quote_similarity
 
     def one_quote(a: tuple[Quote, Unit, str], b: tuple[Quote, Unit, str]) -> bool:
@@ -526,7 +529,7 @@ def _reworded(group: list[Unit], config: AnalysisConfig, entity_ids: dict[str, s
     :func:`_quotes` counts as one wording, yet mean the same: a quote rewritten inside its
     marks ("We will stay as long as they need us" / "We are not leaving until every family has
     somewhere to go")."""
-    entries = [(q, u, fold(q.text)) for u in group for q in u.quotes]
+    entries = [(q, u, _quote_key(q.text)) for u in group for q in u.quotes]
 
     def speakers_differ(x: tuple[Quote, Unit, str], y: tuple[Quote, Unit, str]) -> bool:
         keys = [_quote_speaker(e[0], e[1], entity_ids) for e in (x, y)]
@@ -552,6 +555,12 @@ def _reworded(group: list[Unit], config: AnalysisConfig, entity_ids: dict[str, s
     sides = _components(list(involved.values()), lambda a, b: a.value == b.value)
     finding = _finding("quote-wording", "a quote worded differently: " + _versus(sides), sides)
     return [finding] if finding else []
+
+
+def _quote_key(text: str) -> str:
+    """A quote's words as compared for rewording: folded, and a hyphen inside a word
+    dropped, since "co-operation" and "cooperation" are one word in two house styles."""
+    return fold(_INNER_HYPHEN.sub("", text))
 
 
 def _quote_speaker(quote: Quote, unit: Unit, entity_ids: dict[str, str]) -> str | None:
