@@ -234,6 +234,14 @@ CASES = [
          "harbour board,\" said owner Lene Skov.",
          "The ferry owners met the council on Monday. \"We need more cooperation from the "
          "harbour board,\" said owner Lene Skov."),
+    # One outlet quotes the end of a sentence and another line; the other the whole
+    # sentence: the same words where they overlap.
+    case("quote-of-two-parts",
+         "The storm wrecked the Arnby pier on Monday. \"Because we closed the harbour in time,\" "
+         "harbour master Lene Skov said. \"It could have been much worse for the fleet.\"",
+         "The storm wrecked the Arnby pier on Monday. \"We made a hard choice and the right "
+         "choice because we closed the harbour in time,\" harbour master Lene Skov said.",
+         derived=False, needs=("quotes",)),
     case("modal-inside-quote",
          "The roof of the Delm sports hall fell in on Saturday. \"I could hear the beams "
          "cracking above us,\" said coach Tomas Ekke.",

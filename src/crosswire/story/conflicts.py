@@ -38,6 +38,11 @@ from . import frames
 from .units import (Unit, before, name_words, overlaps, same_source,
                     speaker_key)
 
+# A quote's part that matches a stretch of another quote at least this well (rapidfuzz
+# partial ratio) is that stretch, reworded unless contained; below it, words the other
+# outlet did not quote. Not tuned.
+_PART_RELATED = 75
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A hyphen between two letters ("co-operation"): dropped when quotes' words are compared.
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 
@@ -539,6 +544,7 @@ def _reworded(group: list[Unit], config: AnalysisConfig, entity_ids: dict[str, s
     pairs = [(x, y) for i, x in enumerate(entries) for y in entries[i + 1:]
              if x[1].article_id != y[1].article_id and x[2] and y[2] and x[2] != y[2]
              and not _contains(x[2], y[2])
+             and not (_parts_agree(x[0], y[2]) or _parts_agree(y[0], x[2]))
              and fuzz.ratio(x[2], y[2]) < config.align_quote_similarity
              and not speakers_differ(x, y)]
     if not pairs:
@@ -561,6 +567,35 @@ def _quote_key(text: str) -> str:
     """A quote's words as compared for rewording: folded, and a hyphen inside a word
     dropped, since "co-operation" and "cooperation" are one word in two house styles."""
     return fold(_INNER_HYPHEN.sub("", text))
+
+
+def _parts_agree(quote: Quote, other: str) -> bool:
+    """Whether a quote of several parts ("Because they saved that little boy's life," he
+    said. "It could have been very bad.") says nothing against another quote's words
+    (``other``, as :func:`_quote_key`): each sentence of each part is either among them or
+    unrelated to them (the other outlet did not quote it), and one at least is among them."""
+    among = 0
+    for part in _part_texts(quote):
+        for sentence in _SENTENCE_END.split(part):
+            key = _quote_key(sentence)
+            if not key:
+                continue
+            if key == other or _contains(key, other):
+                among += 1
+            elif fuzz.partial_ratio(key, other) >= _PART_RELATED:
+                return False  # the same stretch in other words
+    return among > 0
+
+
+def _part_texts(quote: Quote) -> list[str]:
+    """A quote's parts as text: ``Quote.text`` joins them with one space, in order."""
+    if not quote.parts:
+        return [quote.text]
+    out, offset = [], 0
+    for start, end in sorted(quote.parts):
+        out.append(quote.text[offset:offset + end - start])
+        offset += end - start + 1
+    return out
 
 
 def _quote_speaker(quote: Quote, unit: Unit, entity_ids: dict[str, str]) -> str | None:
@@ -596,7 +631,8 @@ def _quote_findings(cluster: list[tuple[Quote, Unit, str]], entity_ids: dict[str
     # Rewording is judged among the quotes of one speaker; with one speaker (or none named)
     # that is the whole cluster.
     for pool in by_speaker if len(by_speaker) > 1 else [cluster]:
-        wordings = _components(pool, lambda a, b: a[2] == b[2] or _contains(a[2], b[2]))
+        wordings = _components(pool, lambda a, b: a[2] == b[2] or _contains(a[2], b[2])
+                               or _parts_agree(a[0], b[2]) or _parts_agree(b[0], a[2]))
         if len(wordings) >= 2:
             sides = [[Obs(u, q.span, q.text) for q, u, _ in w] for w in wordings]
             finding = _finding("quote-wording", "a quote worded differently: " + _versus(sides),
